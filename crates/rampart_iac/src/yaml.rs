@@ -1,0 +1,1 @@
+//! YAML with positions, built from the tree-sitter-yaml tree.

@@ -1,0 +1,14 @@
+//! Language detection, tree-sitter parsing with limits, and suppression comments.
+
+pub mod detect;
+pub mod parse;
+pub mod settings;
+pub mod source;
+pub mod suppress;
+
+pub use detect::detect_language;
+pub use parse::{parse, ParseError, ParseOutcome};
+pub use settings::ProjectSettings;
+pub use source::{SkipReason, SourceFile};
+pub use suppress::{scan_suppressions, Suppression};
+pub use tree_sitter;
