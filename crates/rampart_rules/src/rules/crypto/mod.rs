@@ -1,0 +1,3 @@
+use crate::StructuralRule;
+
+pub static RULES: &[&dyn StructuralRule] = &[];
