@@ -29,6 +29,17 @@ pub struct Module {
     pub classes: Vec<Class>,
     /// `functions[0]` is the module's top level (Python/JS script body, Go package init, C# top-level statements).
     pub functions: Vec<Function>,
+    /// The file's text, kept so findings can quote the code a span covers (the syntax tree is
+    /// dropped after lowering; the text is far smaller).
+    #[serde(skip)]
+    pub text: std::sync::Arc<str>,
+}
+
+impl Module {
+    /// The source text a span covers.
+    pub fn snippet(&self, span: Span) -> &str {
+        self.text.get(span.byte_range()).unwrap_or("")
+    }
 }
 
 /// `local` names `target` in this module: `from flask import request` gives

@@ -12,5 +12,6 @@ pub fn lower(file: &SourceFile, _tree: &Tree) -> Module {
         exports: Vec::new(),
         classes: Vec::new(),
         functions: vec![top],
+        text: file.text.as_str().into(),
     }
 }
