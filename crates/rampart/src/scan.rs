@@ -1,0 +1,380 @@
+//! The scan pipeline: walk → read → parse → per-file checks and lowering (in parallel) →
+//! project-wide analyses → rule selection, suppressions → report.
+
+use crate::cli::{Format, ScanArgs};
+use crate::progress::Progress;
+use crate::walk::{self, Candidate, WalkOptions};
+use crate::catalog;
+use anyhow::{bail, Context, Result};
+use rampart_core::{finding::disambiguate_fingerprints, Config, Finding, Language, RuleMeta};
+use rampart_iac::IacFile;
+use rampart_ir::Module;
+use rampart_report::{Note, NoteKind, ScanReport, ScanStats};
+use rampart_rules::FileContext;
+use rampart_syntax::{ProjectSettings, SourceFile, Suppression};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+pub struct ScanResult {
+    pub root: PathBuf,
+    pub findings: Vec<Finding>,
+    pub notes: Vec<Note>,
+    pub rules: Vec<&'static RuleMeta>,
+    pub stats: ScanStats,
+}
+
+/// What one file contributes.
+#[derive(Default)]
+struct FileOutput {
+    findings: Vec<Finding>,
+    notes: Vec<Note>,
+    iac: Option<IacFile>,
+    module: Option<Module>,
+    suppressions: Vec<Suppression>,
+    lines: usize,
+    analyzed: bool,
+}
+
+/// Which rules run, from configuration and flags.
+struct RuleSelection {
+    enabled: Vec<&'static RuleMeta>,
+}
+
+impl RuleSelection {
+    fn new(config: &Config, args: &ScanArgs) -> Result<RuleSelection> {
+        let all = catalog::all_rules();
+        let select: Vec<&String> = config.select.iter().chain(&args.select).collect();
+        let ignore: Vec<&String> = config.ignore.iter().chain(&args.ignore).collect();
+        for pat in select.iter().chain(&ignore) {
+            if !all.iter().any(|r| matches_pattern(pat, r.id)) {
+                bail!("unknown rule `{pat}` in select/ignore (run `rampart rules` to list them)");
+            }
+        }
+        for id in config.severity.keys() {
+            if !all.iter().any(|r| r.id == id) {
+                bail!("unknown rule `{id}` in [severity]");
+            }
+        }
+        let enabled = all
+            .into_iter()
+            .filter(|r| {
+                let selected = if select.is_empty() {
+                    r.status == rampart_core::RuleStatus::Stable
+                } else {
+                    select.iter().any(|p| matches_pattern(p, r.id))
+                };
+                selected && !ignore.iter().any(|p| matches_pattern(p, r.id))
+            })
+            .collect();
+        Ok(RuleSelection { enabled })
+    }
+
+    fn is_enabled(&self, id: &str) -> bool {
+        self.enabled.iter().any(|r| r.id == id)
+    }
+}
+
+/// `weak-hash` matches itself; `docker-*` or `docker-` match a family; `ALL` matches every rule.
+fn matches_pattern(pattern: &str, id: &str) -> bool {
+    if pattern.eq_ignore_ascii_case("all") {
+        return true;
+    }
+    match pattern.strip_suffix('*') {
+        Some(prefix) => id.starts_with(prefix),
+        None if pattern.ends_with('-') => id.starts_with(pattern),
+        None => pattern == id,
+    }
+}
+
+/// The directory reported paths are relative to.
+fn scan_base(paths: &[PathBuf]) -> PathBuf {
+    match paths {
+        [one] if one.is_dir() => one.clone(),
+        [one] => one
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from(".")),
+        _ => PathBuf::from("."),
+    }
+}
+
+pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<ScanResult> {
+    let started = Instant::now();
+    let selection = RuleSelection::new(config, args)?;
+    let max_size = args
+        .max_file_size
+        .or(config.max_file_size)
+        .unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let base = scan_base(&paths);
+    let exclude: Vec<String> = config.exclude.iter().chain(&args.exclude).cloned().collect();
+    let opts = WalkOptions {
+        exclude: &exclude,
+        include: &config.include,
+    };
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for p in &paths {
+        candidates.extend(walk::walk(p, &base, &opts)?);
+    }
+    candidates.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    candidates.dedup_by(|a, b| a.rel_path == b.rel_path);
+
+    let settings = read_settings(&candidates, max_size);
+    let progress = Progress::new(candidates.len(), show_progress);
+    let outputs: Vec<(String, FileOutput)> = candidates
+        .par_iter()
+        .filter(|c| c.language.is_analyzed())
+        .map(|c| {
+            let out = process_file(c, max_size, &settings);
+            progress.inc();
+            (c.rel_path.clone(), out)
+        })
+        .collect();
+    progress.finish();
+
+    let mut findings = Vec::new();
+    let mut notes = Vec::new();
+    let mut iac_models = Vec::new();
+    let mut modules = Vec::new();
+    let mut suppressions: HashMap<String, Vec<Suppression>> = HashMap::new();
+    let mut stats = ScanStats::default();
+    for (path, out) in outputs {
+        if out.analyzed {
+            stats.files_scanned += 1;
+            stats.lines += out.lines;
+        } else {
+            stats.files_skipped += 1;
+        }
+        findings.extend(out.findings);
+        notes.extend(out.notes);
+        iac_models.extend(out.iac);
+        modules.extend(out.module);
+        if !out.suppressions.is_empty() {
+            suppressions.insert(path, out.suppressions);
+        }
+    }
+    findings.extend(rampart_iac::check(&iac_models));
+    drop(iac_models);
+    drop(modules);
+
+    let findings = judge(findings, &selection, config, &suppressions, args);
+    notes.sort_by(|a, b| a.path.cmp(&b.path));
+    stats.duration = started.elapsed();
+    Ok(ScanResult {
+        root: base,
+        findings,
+        notes,
+        rules: selection.enabled,
+        stats,
+    })
+}
+
+/// Values of the project's `.properties` files, for code that reads settings by key.
+fn read_settings(candidates: &[Candidate], max_size: u64) -> ProjectSettings {
+    let mut settings = ProjectSettings::default();
+    for c in candidates.iter().filter(|c| c.language == Language::Properties) {
+        if let Ok(f) = SourceFile::read(&c.path, c.rel_path.clone(), c.language, max_size) {
+            settings.add_properties(&f.text);
+        }
+    }
+    settings
+}
+
+fn process_file(c: &Candidate, max_size: u64, settings: &ProjectSettings) -> FileOutput {
+    let mut out = FileOutput::default();
+    let file = match SourceFile::read(&c.path, c.rel_path.clone(), c.language, max_size) {
+        Ok(f) => f,
+        Err(reason) => {
+            out.notes.push(Note {
+                path: Some(c.rel_path.clone()),
+                kind: NoteKind::Skipped,
+                message: reason.to_string(),
+            });
+            return out;
+        }
+    };
+    out.analyzed = true;
+    out.lines = file.lines.line_count();
+    out.suppressions = rampart_syntax::scan_suppressions(file.language, &file.text, &file.lines);
+    let parsed = match rampart_syntax::parse(file.language, &file.text) {
+        Ok(p) => p,
+        Err(e) => {
+            out.notes.push(Note {
+                path: Some(c.rel_path.clone()),
+                kind: NoteKind::ParseError,
+                message: format!("not analyzed: {e}"),
+            });
+            return out;
+        }
+    };
+    if let Some(line) = parsed.first_error_line {
+        out.notes.push(Note {
+            path: Some(c.rel_path.clone()),
+            kind: NoteKind::ParseError,
+            message: format!("syntax error at line {line}; analyzed as far as the parser recovered"),
+        });
+    }
+    let ctx = FileContext {
+        file: &file,
+        tree: &parsed.tree,
+        settings,
+    };
+    for rule in rampart_rules::structural_rules() {
+        if rule.meta().supports(file.language) {
+            rule.check(&ctx, &mut out.findings);
+        }
+    }
+    out.iac = rampart_iac::prepare(&file, &parsed.tree);
+    if Language::APPLICATION.contains(&file.language) {
+        out.module = rampart_ir::lower(&file, &parsed.tree).ok();
+    }
+    out
+}
+
+/// Rule selection, severity overrides, confidence filter, suppressions, ordering, fingerprints.
+fn judge(
+    findings: Vec<Finding>,
+    selection: &RuleSelection,
+    config: &Config,
+    suppressions: &HashMap<String, Vec<Suppression>>,
+    args: &ScanArgs,
+) -> Vec<Finding> {
+    let mut used: HashMap<(&str, u32), bool> = HashMap::new();
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    for mut f in findings {
+        if !selection.is_enabled(&f.rule_id) {
+            continue;
+        }
+        if let Some(sev) = config.severity.get(&f.rule_id) {
+            f.severity = *sev;
+        }
+        if args.min_confidence.is_some_and(|c| f.confidence < c) {
+            continue;
+        }
+        let line = f.location.span.start_line;
+        let suppressed = suppressions.get(&f.location.path).and_then(|list| {
+            list.iter()
+                .find(|s| s.covers(&f.rule_id, line))
+                .map(|s| (f.location.path.as_str(), s.line))
+        });
+        match suppressed {
+            Some((path, sline)) => {
+                let key = (
+                    suppressions
+                        .get_key_value(path)
+                        .map(|(k, _)| k.as_str())
+                        .unwrap_or(""),
+                    sline,
+                );
+                used.insert(key, true);
+            }
+            None => kept.push(f),
+        }
+    }
+    if selection.is_enabled(rampart_rules::rules::meta::invalid_suppression::INVALID_SUPPRESSION.id) {
+        kept.extend(suppression_findings(suppressions, &used, selection));
+    }
+    kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    disambiguate_fingerprints(&mut kept);
+    kept
+}
+
+/// Suppressions without a reason, and suppressions that matched no finding of an enabled rule.
+fn suppression_findings(
+    suppressions: &HashMap<String, Vec<Suppression>>,
+    used: &HashMap<(&str, u32), bool>,
+    selection: &RuleSelection,
+) -> Vec<Finding> {
+    use rampart_rules::rules::meta::invalid_suppression::INVALID_SUPPRESSION as RULE;
+    let mut out = Vec::new();
+    for (path, list) in suppressions {
+        for s in list {
+            let location = rampart_core::Location {
+                path: path.clone(),
+                span: s.span,
+            };
+            let rules = if s.rules.is_empty() {
+                "all rules".to_string()
+            } else {
+                s.rules.join(", ")
+            };
+            if s.reason.is_none() {
+                out.push(
+                    Finding::builder(
+                        &RULE,
+                        location.clone(),
+                        format!("suppression of {rules} gives no reason"),
+                    )
+                    .anchor(format!("no-reason {rules}"))
+                    .build(),
+                );
+            }
+            let covers_disabled_only =
+                !s.rules.is_empty() && s.rules.iter().all(|r| !selection.is_enabled(r));
+            if !used.contains_key(&(path.as_str(), s.line)) && !covers_disabled_only {
+                out.push(
+                    Finding::builder(
+                        &RULE,
+                        location,
+                        format!("suppression of {rules} suppresses nothing"),
+                    )
+                    .anchor(format!("unused {rules}"))
+                    .build(),
+                );
+            }
+        }
+    }
+    out
+}
+
+pub fn render(result: &ScanResult, format: Format, color: bool) -> String {
+    let report = ScanReport {
+        root: &result.root,
+        findings: &result.findings,
+        notes: &result.notes,
+        rules: &result.rules,
+        stats: &result.stats,
+        tool_version: env!("CARGO_PKG_VERSION"),
+    };
+    match format {
+        Format::Text => rampart_report::text::render(&report, color),
+        Format::Json => rampart_report::json::render(&report),
+        Format::Sarif => rampart_report::sarif::render(&report),
+    }
+}
+
+/// `rampart ir FILE`.
+pub fn ir_dump(path: &Path) -> Result<String> {
+    let Some(language) = rampart_syntax::detect_language(path, None) else {
+        bail!("{}: not a file type Rampart analyzes", path.display());
+    };
+    let rel = walk::relative(path, Path::new("."));
+    let file = SourceFile::read(path, rel, language, u64::MAX)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let parsed = rampart_syntax::parse(language, &file.text)
+        .with_context(|| format!("cannot parse {}", path.display()))?;
+    let module = rampart_ir::lower(&file, &parsed.tree)?;
+    Ok(rampart_ir::print::module_to_string(&module))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_patterns() {
+        assert!(matches_pattern("weak-hash", "weak-hash"));
+        assert!(!matches_pattern("weak-hash", "weak-hash-x"));
+        assert!(matches_pattern("docker-*", "docker-root-user"));
+        assert!(matches_pattern("ALL", "xss"));
+    }
+}
