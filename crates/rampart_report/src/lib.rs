@@ -2,6 +2,7 @@
 
 pub mod json;
 pub mod sarif;
+mod source;
 pub mod text;
 
 use rampart_core::{Finding, RuleMeta};
