@@ -2,7 +2,7 @@
 //! byte ranges, and secrets are masked before any of their text is shown.
 
 use rampart_core::{Finding, LineIndex, Span};
-use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::path::Path;
 
@@ -18,34 +18,51 @@ const MAX_SNIPPET_LINE_CHARS: usize = 240;
 /// Most lines a snippet carries; longer spans (a whole function) keep their first lines.
 const MAX_SNIPPET_LINES: usize = 5;
 
+/// Files kept in memory at once. Findings arrive sorted by path, so each file is still read
+/// once while memory stays bounded on a repository with findings in thousands of files.
+const CACHED_FILES: usize = 8;
+
 /// Lazily read files under the scan root.
 pub(crate) struct Sources<'a> {
     root: &'a Path,
-    files: HashMap<String, Option<SourceText>>,
+    /// Most recently used last.
+    files: VecDeque<(String, Option<SourceText>)>,
 }
 
 impl<'a> Sources<'a> {
     pub(crate) fn new(root: &'a Path) -> Self {
         Sources {
             root,
-            files: HashMap::new(),
+            files: VecDeque::with_capacity(CACHED_FILES),
         }
     }
 
     /// The text of a file relative to the root, or `None` when it can no longer be read.
     pub(crate) fn get(&mut self, path: &str) -> Option<&SourceText> {
-        self.files
-            .entry(path.to_string())
-            .or_insert_with(|| {
-                let bytes = std::fs::read(self.root.join(path)).ok()?;
-                let text = match String::from_utf8(bytes) {
-                    Ok(t) => t,
-                    Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-                };
-                Some(SourceText::new(text))
-            })
-            .as_ref()
+        match self.files.iter().position(|(p, _)| p == path) {
+            Some(i) => {
+                let entry = self.files.remove(i)?;
+                self.files.push_back(entry);
+            }
+            None => {
+                if self.files.len() == CACHED_FILES {
+                    self.files.pop_front();
+                }
+                let text = read(&self.root.join(path));
+                self.files.push_back((path.to_string(), text));
+            }
+        }
+        self.files.back()?.1.as_ref()
     }
+}
+
+fn read(path: &Path) -> Option<SourceText> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    Some(SourceText::new(text))
 }
 
 pub(crate) struct SourceText {
@@ -217,6 +234,28 @@ mod tests {
             start_byte: 0,
             end_byte: 0,
         }
+    }
+
+    #[test]
+    fn files_are_read_once_and_the_cache_is_bounded() {
+        let dir = std::env::temp_dir().join(format!("rampart-sources-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for i in 0..=CACHED_FILES {
+            std::fs::write(dir.join(format!("{i}.py")), format!("x = {i}\n")).unwrap();
+        }
+        let mut sources = Sources::new(&dir);
+        assert_eq!(sources.get("0.py").unwrap().text, "x = 0\n");
+        std::fs::remove_file(dir.join("0.py")).unwrap();
+        // Served from memory although the file is gone.
+        assert_eq!(sources.get("0.py").unwrap().text, "x = 0\n");
+        for i in 1..=CACHED_FILES {
+            assert!(sources.get(&format!("{i}.py")).is_some());
+        }
+        assert_eq!(sources.files.len(), CACHED_FILES);
+        // Evicted, and unreadable now: no text rather than an error.
+        assert!(sources.get("0.py").is_none());
+        assert!(sources.get("missing.py").is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

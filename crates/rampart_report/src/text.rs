@@ -64,9 +64,10 @@ fn render_finding(
                 ),
         ),
         // The file changed or vanished since the scan: still say where the finding was.
+        None if location.span.start_line == 0 => title.element(Origin::path(path.as_str())),
         None => title.element(
             Origin::path(path.as_str())
-                .line(location.span.start_line.max(1) as usize)
+                .line(location.span.start_line as usize)
                 .char_column(location.span.start_col.max(1) as usize),
         ),
     };

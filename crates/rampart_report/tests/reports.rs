@@ -491,3 +491,48 @@ fn many_skipped_files_are_summarized_in_text() {
         serde_json::from_str(&rampart_report::json::render(&report)).expect("JSON");
     assert_eq!(json["notes"].as_array().map(Vec::len), Some(25));
 }
+
+#[test]
+fn awkward_spans_never_break_frames() {
+    let fx = Fixture::new();
+    let minified = format!(
+        "var a={};eval(location.hash.slice(1));{}\n",
+        "1+".repeat(3000) + "1",
+        "b();".repeat(2000)
+    );
+    std::fs::write(fx.dir.path().join("src/bundle.js"), &minified).expect("write");
+    let body: String = (0..300).map(|i| format!("    x{i} = {i}\n")).collect();
+    std::fs::write(
+        fx.dir.path().join("src/long.py"),
+        format!("def handler(request):\n{body}    return x1\n"),
+    )
+    .expect("write");
+    let eval_col = minified.find("eval").expect("eval") as u32 + 1;
+    let cases = [
+        ("src/bundle.js", span(1, eval_col, 1, eval_col + 32)),
+        ("src/long.py", span(1, 1, 302, 14)),
+        ("src/app.py", span(11, 12, 11, 12)),
+        ("src/app.py", span(11, 200, 11, 300)),
+        ("src/app.py", span(11, 31, 11, 12)),
+        ("src/app.py", span(500, 1, 500, 9)),
+        ("src/app.py", span(0, 0, 0, 0)),
+    ];
+    for (path, s) in cases {
+        let findings = [Finding::builder(&XSS, loc(path, s), "`eval(location.hash)`").build()];
+        let report = ScanReport {
+            findings: &findings,
+            notes: &[],
+            ..fx.report()
+        };
+        let text = rampart_report::text::render(&report, false);
+        assert!(text.contains("high[xss]"), "{text}");
+        assert!(text.lines().count() < 20, "{path} {s:?}: {text}");
+        assert!(
+            text.lines().all(|l| l.chars().count() < 200),
+            "{path} {s:?}: {text}"
+        );
+        assert_valid_sarif(&rampart_report::sarif::render(&report));
+        let json = rampart_report::json::render(&report);
+        assert!(json.len() < 4000, "{path} {s:?}: {json}");
+    }
+}
