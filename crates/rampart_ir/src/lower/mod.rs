@@ -1,5 +1,6 @@
 //! One lowering per language, from a tree-sitter tree to a [`Module`](crate::Module).
 
+pub mod java;
 pub mod javascript;
 pub mod python;
 
@@ -21,6 +22,7 @@ pub fn lower(file: &SourceFile, tree: &Tree) -> Result<Module, LowerError> {
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
             Ok(javascript::lower(file, tree))
         }
+        Language::Java => Ok(java::lower(file, tree)),
         other => Err(LowerError::Unsupported(other)),
     }
 }
