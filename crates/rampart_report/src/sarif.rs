@@ -1,5 +1,7 @@
 //! SARIF 2.1.0 report, shaped for GitHub code scanning: rules carry `security-severity` and CWE
-//! tags, results carry stable `partialFingerprints`, dataflow findings carry `codeFlows`.
+//! tags, results carry stable `partialFingerprints`, dataflow findings carry `codeFlows`. CWEs are
+//! also given the way the standard asks (a CWE taxonomy that rules and results reference), for
+//! consumers other than GitHub.
 
 use crate::{NoteKind, ScanReport};
 use rampart_core::{AuthState, Finding, Location, Reachability, RuleMeta, RuleStatus, Span};
@@ -12,6 +14,7 @@ const SCHEMA_URI: &str =
 const INFORMATION_URI: &str = "https://github.com/rampart-sec/rampart";
 const SRCROOT: &str = "%SRCROOT%";
 const FINGERPRINT_KEY: &str = "rampartFingerprint/v1";
+const CWE: &str = "CWE";
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -25,6 +28,8 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    taxonomies: Vec<Taxonomy>,
     invocations: [Invocation; 1],
     original_uri_base_ids: HashMap<&'static str, ArtifactLocation>,
     column_kind: &'static str,
@@ -43,6 +48,47 @@ struct Driver<'a> {
     information_uri: &'static str,
     semantic_version: &'a str,
     rules: Vec<Descriptor>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    supported_taxonomies: Vec<ComponentReference>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Taxonomy {
+    name: &'static str,
+    organization: &'static str,
+    information_uri: &'static str,
+    short_description: Text,
+    is_comprehensive: bool,
+    taxa: Vec<Taxon>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Taxon {
+    id: String,
+    help_uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ComponentReference {
+    name: &'static str,
+    index: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TaxonReference {
+    id: String,
+    index: usize,
+    tool_component: ComponentReference,
+}
+
+#[derive(Serialize)]
+struct Relationship {
+    target: TaxonReference,
+    kinds: [&'static str; 1],
 }
 
 #[derive(Serialize)]
@@ -60,6 +106,8 @@ struct Descriptor {
     help_uri: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     default_configuration: Option<Configuration>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    relationships: Vec<Relationship>,
     properties: DescriptorProperties,
 }
 
@@ -121,6 +169,7 @@ struct SarifResult<'a> {
     partial_fingerprints: HashMap<&'static str, &'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     code_flows: Vec<CodeFlow>,
+    taxa: [TaxonReference; 1],
     properties: ResultProperties<'a>,
 }
 
@@ -195,11 +244,12 @@ struct ResultProperties<'a> {
 
 /// Renders the report as pretty-printed SARIF 2.1.0 ending in a newline.
 pub fn render(report: &ScanReport) -> String {
-    let (rules, index) = descriptors(report);
+    let cwes = Cwes::new(report);
+    let (rules, index) = descriptors(report, &cwes);
     let results = report
         .findings
         .iter()
-        .map(|f| result(f, index[f.rule_id.as_str()]))
+        .map(|f| result(f, index[f.rule_id.as_str()], &cwes))
         .collect();
     let notifications = report
         .notes
@@ -240,8 +290,13 @@ pub fn render(report: &ScanReport) -> String {
                     information_uri: INFORMATION_URI,
                     semantic_version: report.tool_version,
                     rules,
+                    supported_taxonomies: vec![ComponentReference {
+                        name: CWE,
+                        index: 0,
+                    }],
                 },
             },
+            taxonomies: vec![cwes.taxonomy()],
             invocations: [Invocation {
                 execution_successful: true,
                 tool_execution_notifications: notifications,
@@ -263,15 +318,69 @@ pub fn render(report: &ScanReport) -> String {
     out
 }
 
+/// Every CWE the run mentions, in order, for the taxonomy that rules and results point into.
+struct Cwes {
+    ids: Vec<u32>,
+}
+
+impl Cwes {
+    fn new(report: &ScanReport) -> Cwes {
+        let mut ids: Vec<u32> = report
+            .rules
+            .iter()
+            .flat_map(|r| r.all_cwes())
+            .chain(report.findings.iter().map(|f| f.cwe))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Cwes { ids }
+    }
+
+    fn reference(&self, cwe: u32) -> TaxonReference {
+        TaxonReference {
+            id: cwe.to_string(),
+            // Every CWE of every rule and finding was collected in `new`.
+            index: self.ids.binary_search(&cwe).unwrap_or_default(),
+            tool_component: ComponentReference {
+                name: CWE,
+                index: 0,
+            },
+        }
+    }
+
+    fn taxonomy(&self) -> Taxonomy {
+        Taxonomy {
+            name: CWE,
+            organization: "MITRE",
+            information_uri: "https://cwe.mitre.org/",
+            short_description: Text {
+                text: "The MITRE Common Weakness Enumeration".to_string(),
+            },
+            is_comprehensive: false,
+            taxa: self
+                .ids
+                .iter()
+                .map(|id| Taxon {
+                    id: id.to_string(),
+                    help_uri: format!("https://cwe.mitre.org/data/definitions/{id}.html"),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One descriptor per enabled rule, plus a bare one for any finding whose rule was not listed
 /// (every result must point at a descriptor), and each rule id's index.
-fn descriptors<'a>(report: &'a ScanReport) -> (Vec<Descriptor>, HashMap<&'a str, usize>) {
+fn descriptors<'a>(
+    report: &'a ScanReport,
+    cwes: &Cwes,
+) -> (Vec<Descriptor>, HashMap<&'a str, usize>) {
     let mut rules = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for rule in report.rules {
         if !index.contains_key(rule.id) {
             index.insert(rule.id, rules.len());
-            rules.push(descriptor(rule, report.findings));
+            rules.push(descriptor(rule, report.findings, cwes));
         }
     }
     for f in report.findings {
@@ -287,6 +396,7 @@ fn descriptors<'a>(report: &'a ScanReport) -> (Vec<Descriptor>, HashMap<&'a str,
                 help: None,
                 help_uri: None,
                 default_configuration: None,
+                relationships: vec![relationship(cwes, f.cwe)],
                 properties: DescriptorProperties {
                     tags: vec!["security".to_string(), format!("CWE-{}", f.cwe)],
                     security_severity: None,
@@ -298,17 +408,25 @@ fn descriptors<'a>(report: &'a ScanReport) -> (Vec<Descriptor>, HashMap<&'a str,
     (rules, index)
 }
 
-fn descriptor(rule: &RuleMeta, findings: &[Finding]) -> Descriptor {
-    let mut cwes = rule.all_cwes();
+fn relationship(cwes: &Cwes, cwe: u32) -> Relationship {
+    Relationship {
+        target: cwes.reference(cwe),
+        // The rule finds instances of the weakness: a subset of what the CWE covers.
+        kinds: ["relevant"],
+    }
+}
+
+fn descriptor(rule: &RuleMeta, findings: &[Finding], cwes: &Cwes) -> Descriptor {
+    let mut cwe_ids = rule.all_cwes();
     // A finding may carry a more exact CWE than the rule declares; tag the rule with it too so
     // code scanning can filter by it.
     for f in findings.iter().filter(|f| f.rule_id == rule.id) {
-        if !cwes.contains(&f.cwe) {
-            cwes.push(f.cwe);
+        if !cwe_ids.contains(&f.cwe) {
+            cwe_ids.push(f.cwe);
         }
     }
     let mut tags = vec!["security".to_string()];
-    tags.extend(cwes.iter().map(|c| format!("CWE-{c}")));
+    tags.extend(cwe_ids.iter().map(|c| format!("CWE-{c}")));
     let markdown = rule.docs_markdown();
     let help_text = if rule.docs.trim().is_empty() {
         rule.help.to_string()
@@ -335,6 +453,7 @@ fn descriptor(rule: &RuleMeta, findings: &[Finding]) -> Descriptor {
         default_configuration: Some(Configuration {
             level: rule.severity.sarif_level(),
         }),
+        relationships: cwe_ids.iter().map(|&c| relationship(cwes, c)).collect(),
         properties: DescriptorProperties {
             tags,
             security_severity: Some(rule.severity.security_severity()),
@@ -346,7 +465,7 @@ fn descriptor(rule: &RuleMeta, findings: &[Finding]) -> Descriptor {
     }
 }
 
-fn result(f: &Finding, rule_index: usize) -> SarifResult<'_> {
+fn result<'a>(f: &'a Finding, rule_index: usize, cwes: &Cwes) -> SarifResult<'a> {
     let context = f.context.as_ref();
     let code_flows = if f.trace.is_empty() {
         Vec::new()
@@ -373,6 +492,7 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult<'_> {
         locations: [location(&f.location, None)],
         partial_fingerprints: HashMap::from([(FINGERPRINT_KEY, f.fingerprint.as_str())]),
         code_flows,
+        taxa: [cwes.reference(f.cwe)],
         properties: ResultProperties {
             severity: f.severity.as_str(),
             confidence: f.confidence.as_str(),

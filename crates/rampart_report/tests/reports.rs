@@ -385,6 +385,25 @@ fn sarif_points_every_result_at_its_rule() {
         for result in run["results"].as_array().expect("results") {
             let index = result["ruleIndex"].as_u64().expect("index") as usize;
             assert_eq!(descriptors[index]["id"], result["ruleId"]);
+            // The exact CWE, also through the taxonomy reference.
+            let taxon = &result["taxa"][0];
+            let taxa = &run["taxonomies"][0]["taxa"];
+            let cwe = format!("CWE-{}", taxon["id"].as_str().expect("id"));
+            assert_eq!(result["properties"]["cwe"], cwe.as_str());
+            assert_eq!(
+                taxa[taxon["index"].as_u64().expect("index") as usize]["id"],
+                taxon["id"]
+            );
+        }
+        for descriptor in descriptors {
+            for rel in descriptor["relationships"]
+                .as_array()
+                .expect("relationships")
+            {
+                let target = &rel["target"];
+                let i = target["index"].as_u64().expect("index") as usize;
+                assert_eq!(run["taxonomies"][0]["taxa"][i]["id"], target["id"]);
+            }
         }
     }
 }
