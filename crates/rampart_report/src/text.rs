@@ -41,7 +41,7 @@ fn render_finding(
     rule: Option<&RuleMeta>,
     sources: &mut Sources,
 ) -> String {
-    let title = format!("{} (CWE-{})", finding.message, finding.cwe);
+    let title = format!("{} (CWE-{})", clean(&finding.message), finding.cwe);
     let title = level(finding.severity)
         .with_name(finding.severity.as_str())
         .primary_title(title)
