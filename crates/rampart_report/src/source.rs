@@ -183,12 +183,15 @@ fn window(line: &str, anchor: usize) -> String {
 }
 
 /// Replaces the characters of a secret with `*`, one for one so columns still line up. When the
-/// span holds a quoted literal only its contents are masked, so `KEY = "…"` keeps its name.
+/// span holds a quoted literal only its contents are masked, so `KEY = "…"` keeps its name; an
+/// unquoted setting (`ENV DB_PASSWORD=…`, `password: …`) keeps its key.
 pub(crate) fn mask_secret(text: &str, range: Range<usize>) -> String {
     let Some(span) = text.get(range.clone()) else {
         return text.to_string();
     };
-    let secret = quoted_contents(span).unwrap_or(0..span.len());
+    let secret = quoted_contents(span)
+        .or_else(|| setting_value(span))
+        .unwrap_or(0..span.len());
     let secret = range.start + secret.start..range.start + secret.end;
     let secret_chars = text[secret.clone()].chars().count();
     let visible = if secret_chars >= 3 * VISIBLE_SECRET_CHARS {
@@ -218,6 +221,16 @@ fn quoted_contents(span: &str) -> Option<Range<usize>> {
     let start = open + quote.len_utf8();
     let close = span[start..].rfind(quote)? + start;
     (close > start).then_some(start..close)
+}
+
+/// The byte range of the value of an unquoted `key=value`, `key: value` or `key value`.
+fn setting_value(span: &str) -> Option<Range<usize>> {
+    let (sep, c) = span
+        .char_indices()
+        .find(|&(_, c)| c == '=' || c == ':' || c.is_whitespace())?;
+    let rest = &span[sep + c.len_utf8()..];
+    let start = span.len() - rest.trim_start().len();
+    (start < span.len()).then_some(start..span.len())
 }
 
 #[cfg(test)]
@@ -291,6 +304,13 @@ mod tests {
         assert_eq!(masked, "API_KEY = \"sk_l********************\"");
         assert_eq!(masked.chars().count(), line.chars().count());
         assert_eq!(mask_secret("pw = 'hunter2'", 5..14), "pw = '*******'");
+        let env = "ENV DB_PASSWORD=correct-horse-battery";
+        assert_eq!(
+            mask_secret(env, 4..env.len()),
+            "ENV DB_PASSWORD=corr*****************"
+        );
+        assert_eq!(mask_secret("password: s3cr3t", 0..16), "password: ******");
+        assert_eq!(mask_secret("ghp_abc", 0..7), "*******");
     }
 
     #[test]
