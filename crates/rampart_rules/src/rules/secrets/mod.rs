@@ -1,3 +1,6 @@
+pub mod detect;
+pub mod hardcoded_secret;
+
 use crate::StructuralRule;
 
-pub static RULES: &[&dyn StructuralRule] = &[];
+pub static RULES: &[&dyn StructuralRule] = &[&hardcoded_secret::HardcodedSecret];
