@@ -1,3 +1,5 @@
+pub(crate) mod secret_literal;
+
 use rampart_core::{Finding, RuleMeta};
 use rampart_syntax::SourceFile;
 use tree_sitter::Tree;
