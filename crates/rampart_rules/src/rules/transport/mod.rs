@@ -1,3 +1,5 @@
+pub mod tls_verification_disabled;
+
 use crate::StructuralRule;
 
-pub static RULES: &[&dyn StructuralRule] = &[];
+pub static RULES: &[&dyn StructuralRule] = &[&tls_verification_disabled::TlsVerificationDisabled];
