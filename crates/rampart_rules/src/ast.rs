@@ -910,16 +910,24 @@ pub enum Destination {
 }
 
 impl Destination {
-    /// The last identifier of the target (`self.api_token` → `api_token`).
+    /// The last identifier of the target (`self.api_token` → `api_token`); for a subscript the
+    /// string key (`headers["ETag"]` → `ETag`) or else the container (`b[i]` → `b`).
     pub fn name(&self) -> &str {
         let s = match self {
-            Destination::Variable(s) | Destination::Key(s) | Destination::Return(s) => s,
+            Destination::Variable(s) | Destination::Key(s) | Destination::Return(s) => s.trim(),
         };
-        let s = s.trim_matches(['"', '\'', '`']);
-        s.rsplit(['.', ':', '>'])
-            .next()
-            .unwrap_or(s)
-            .trim_matches(['"', '\'', '[', ']'])
+        let s = match (s.find('['), s.strip_suffix(']')) {
+            (Some(open), Some(inner)) => {
+                let key = inner[open + 1..].trim();
+                if key.starts_with(['"', '\'']) {
+                    key.trim_matches(['"', '\''])
+                } else {
+                    &s[..open]
+                }
+            }
+            _ => s.trim_matches(['"', '\'', '`']),
+        };
+        s.rsplit(['.', '>']).next().unwrap_or(s)
     }
 }
 
@@ -1071,6 +1079,25 @@ pub fn destination(node: Node<'_>, src: &str, climb: Climb) -> Option<Destinatio
         cur = cur.parent()?;
     }
     None
+}
+
+/// The outermost expression that still carries `node`'s value: through parentheses, `await`,
+/// and methods called on it (`createHash('md5')` in `createHash('md5').update(x).digest()`
+/// gives the whole chain).
+pub fn value_root(node: Node<'_>) -> Node<'_> {
+    let mut cur = node;
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "parenthesized_expression" | "await_expression" | "non_null_expression" => cur = p,
+            "method_invocation" if p.child_by_field_name("object") == Some(cur) => cur = p,
+            _ if member_parts(p).map(|(o, _)| o) == Some(cur) => match p.parent() {
+                Some(c) if call_kinds_any(c.kind()) => cur = c,
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    cur
 }
 
 fn call_kinds_any(kind: &str) -> bool {
@@ -1261,58 +1288,132 @@ impl<'a> StringResolver<'a> {
     /// The single literal a local variable is assigned in the enclosing function before `use`.
     fn local_value(&self, use_: Node<'_>, name: &str, depth: u32) -> Option<String> {
         let func = enclosing_function(use_)?;
-        let mut values = Vec::new();
-        walk(func, |n| {
-            if n.start_byte() >= use_.start_byte() {
-                return;
-            }
-            let (target, value) = match n.kind() {
-                "variable_declarator" => (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("value").or_else(|| {
-                        named_children(n)
-                            .into_iter()
-                            .skip(1)
-                            .find(|c| c.kind() != "bracketed_argument_list")
-                    }),
-                ),
-                "assignment" | "assignment_expression" => (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ),
-                "short_var_declaration" | "var_spec" | "const_spec" => {
-                    let left = n
-                        .child_by_field_name("left")
-                        .map(|l| named_children(l).into_iter().next())
-                        .unwrap_or_else(|| n.child_by_field_name("name"));
-                    let right = n
-                        .child_by_field_name("right")
-                        .or_else(|| n.child_by_field_name("value"))
-                        .and_then(|r| named_children(r).into_iter().next());
-                    (left, right)
-                }
-                _ => return,
-            };
-            if let (Some(t), Some(v)) = (target, value) {
-                if text(t, self.src) == name {
-                    values.push(v);
-                }
-            }
-        });
-        let last = *values.last()?;
-        let resolved: Vec<Option<String>> = values
-            .iter()
-            .map(|v| self.resolve_depth(*v, depth + 1))
-            .collect();
-        // Reassigned to something unknown: no constant.
-        if resolved.iter().any(Option::is_none) && last.kind() != "string" {
-            return None;
-        }
-        let first = resolved.first()?.clone()?;
+        let values = assignments_before(func, name, use_.start_byte(), self.src);
+        let mut resolved = values.iter().map(|v| self.resolve_depth(*v, depth + 1));
+        let first = resolved.next()??;
+        // Reassigned to something else or unknown: no constant.
         resolved
-            .iter()
             .all(|r| r.as_deref() == Some(first.as_str()))
             .then_some(first)
+    }
+}
+
+/// The values assigned to the plain variable `name` inside `scope` before byte offset
+/// `before`, in source order: declarations with initialisers and simple assignments.
+pub fn assignments_before<'t>(
+    scope: Node<'t>,
+    name: &str,
+    before: usize,
+    src: &str,
+) -> Vec<Node<'t>> {
+    let mut values = Vec::new();
+    walk(scope, |n| {
+        if n.start_byte() >= before {
+            return;
+        }
+        if let Some((t, v)) = assignment_parts(n) {
+            if text(t, src) == name {
+                values.push(v);
+            }
+        }
+    });
+    values
+}
+
+/// The target and value of a declaration or assignment node (the first pair for Go lists).
+pub fn assignment_parts(n: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
+    let (target, value) = match n.kind() {
+        "variable_declarator" => (
+            n.child_by_field_name("name"),
+            n.child_by_field_name("value").or_else(|| {
+                // C#: the initialiser is an unnamed child after the name.
+                named_children(n)
+                    .into_iter()
+                    .skip(1)
+                    .find(|c| c.kind() != "bracketed_argument_list")
+            }),
+        ),
+        "assignment" | "assignment_expression" => (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+        ),
+        "short_var_declaration" | "assignment_statement" | "var_spec" | "const_spec" => {
+            let left = n
+                .child_by_field_name("left")
+                .map(|l| named_children(l).into_iter().next())
+                .unwrap_or_else(|| n.child_by_field_name("name"));
+            let right = n
+                .child_by_field_name("right")
+                .or_else(|| n.child_by_field_name("value"))
+                .and_then(|r| named_children(r).into_iter().next());
+            (left, right)
+        }
+        _ => return None,
+    };
+    Some((target?, value?))
+}
+
+/// Splits an identifier into lower-case words: `resetToken` → `reset token`,
+/// `API_KEY` → `api key`, `sessionID` → `session id`.
+pub fn words(ident: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = ident.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let prev = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+        let next = chars.get(i + 1).copied();
+        let boundary = c.is_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_uppercase() && next.is_some_and(char::is_lowercase))
+            });
+        if boundary && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The call as written, shortened for messages: long argument lists become `…`.
+pub fn call_display(call: &Call<'_>, src: &str) -> String {
+    let full: String = text(call.node, src)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if full.chars().count() <= 60 {
+        return full;
+    }
+    let callee = call
+        .path
+        .clone()
+        .unwrap_or_else(|| format!("….{}", call.name));
+    let prefix = if call.constructor { "new " } else { "" };
+    let first = call
+        .args
+        .first()
+        .map(|a| {
+            text(a.value, src)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|a| a.chars().count() <= 40);
+    match first {
+        Some(a) if call.args.len() > 1 => format!("{prefix}{callee}({a}, …)"),
+        Some(a) => format!("{prefix}{callee}({a})"),
+        None if call.args.is_empty() => format!("{prefix}{callee}()"),
+        None => format!("{prefix}{callee}(…)"),
     }
 }
 
@@ -1526,6 +1627,18 @@ mod tests {
                 .collect();
             assert_eq!(vals, [Some("DES".into()), Some("RC2".into())]);
         });
+    }
+
+    #[test]
+    fn splits_identifiers_into_words() {
+        assert_eq!(words("resetToken"), ["reset", "token"]);
+        assert_eq!(words("API_KEY"), ["api", "key"]);
+        assert_eq!(words("sessionID"), ["session", "id"]);
+        assert_eq!(words("HTTPServer2fa"), ["http", "server2fa"]);
+        let d = |s: &str| Destination::Variable(s.to_string());
+        assert_eq!(d("headers[\"ETag\"]").name(), "ETag");
+        assert_eq!(d("b[i]").name(), "b");
+        assert_eq!(d("this.resetToken").name(), "resetToken");
     }
 
     #[test]
