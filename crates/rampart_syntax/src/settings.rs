@@ -42,6 +42,44 @@ impl ProjectSettings {
             }
         }
     }
+
+    /// Adds the leaves of a JSON configuration file (`appsettings.json`, `config/default.json`)
+    /// under their paths joined both ASP.NET style and dotted: `{"Crypto":{"Algorithm":"DES"}}`
+    /// gives `Crypto:Algorithm` and `Crypto.Algorithm`. Invalid JSON adds nothing.
+    pub fn add_json(&mut self, text: &str) {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+            return;
+        };
+        let mut path = Vec::new();
+        self.add_json_value(&value, &mut path);
+    }
+
+    fn add_json_value<'v>(&mut self, value: &'v serde_json::Value, path: &mut Vec<&'v str>) {
+        use serde_json::Value;
+        // Settings files are shallow; the bound keeps hostile input from recursing deeply.
+        if path.len() > 16 {
+            return;
+        }
+        let leaf = match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    path.push(k);
+                    self.add_json_value(v, path);
+                    path.pop();
+                }
+                return;
+            }
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Array(_) | Value::Null => return,
+        };
+        if path.is_empty() {
+            return;
+        }
+        self.insert(path.join(":"), leaf.clone());
+        self.insert(path.join("."), leaf);
+    }
 }
 
 #[cfg(test)]
@@ -54,5 +92,19 @@ mod tests {
         s.add_properties("# c\ncrypto.algorithm=DES/ECB/PKCS5Padding\napp.name : demo\n");
         assert_eq!(s.get("crypto.algorithm"), Some("DES/ECB/PKCS5Padding"));
         assert_eq!(s.get("app.name"), Some("demo"));
+    }
+
+    #[test]
+    fn flattens_json_settings() {
+        let mut s = ProjectSettings::default();
+        s.add_json(
+            r#"{"Crypto": {"Algorithm": "DES", "KeySize": 64}, "Logging": {"Enabled": true}}"#,
+        );
+        assert_eq!(s.get("Crypto:Algorithm"), Some("DES"));
+        assert_eq!(s.get("Crypto.Algorithm"), Some("DES"));
+        assert_eq!(s.get("Crypto:KeySize"), Some("64"));
+        assert_eq!(s.get("Logging:Enabled"), Some("true"));
+        s.add_json("{not json");
+        assert_eq!(s.len(), 6);
     }
 }
