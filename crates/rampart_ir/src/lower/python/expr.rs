@@ -124,6 +124,11 @@ impl<'a> Lowerer<'a> {
                 None => self.unknown(Vec::new(), span),
             },
             "attribute" => {
+                if let Some(path) = self.imported_path(node) {
+                    let dst = self.temp();
+                    self.emit(InstKind::Global { dst, path }, span);
+                    return Operand::Var(dst);
+                }
                 let (Some(obj), Some(attr)) = (
                     node.child_by_field_name("object"),
                     node.child_by_field_name("attribute"),

@@ -362,6 +362,37 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// `views.index`, `os.path` with `views`/`os` imported: the whole dotted path, so that
+    /// a member of an imported module resolves like a name imported from it (the linker finds
+    /// the project function `app.views.index`).
+    fn imported_path(&self, node: Node) -> Option<String> {
+        let mut segments = Vec::new();
+        let mut cur = node;
+        while cur.kind() == "attribute" {
+            segments.push(self.text(cur.child_by_field_name("attribute")?));
+            cur = cur.child_by_field_name("object")?;
+        }
+        if cur.kind() != "identifier" {
+            return None;
+        }
+        let root = self.text(cur);
+        if self.local(root).is_some() {
+            return None;
+        }
+        let target = self
+            .stack
+            .iter()
+            .rev()
+            .find_map(|c| c.imports.get(root))
+            .or_else(|| self.import_map.get(root))?;
+        let mut path = target.clone();
+        for seg in segments.iter().rev() {
+            path.push('.');
+            path.push_str(seg);
+        }
+        Some(path)
+    }
+
     // ---- imports ----
 
     /// Imports anywhere at module level (including inside `if`/`try` blocks), before any body
