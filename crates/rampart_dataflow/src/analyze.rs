@@ -1,0 +1,1465 @@
+//! Flow-sensitive taint analysis of one function over its CFG, using the summaries of the
+//! functions it calls, producing flows (real source to sink) and its own summary (parameter or
+//! captured variable to return and to sinks).
+
+use crate::entries::{is_safe_scalar_type, EntryCtx};
+use crate::infer::{resolve_callee, truthy, CalleeRef, Ctx, FuncFacts, Sym};
+use crate::program::FuncKey;
+use crate::taint::{
+    append_trace, push_step, trace_steps, Label, Origin, SourceInfo, State, Taint, Trace, VarTaint,
+};
+use crate::{FlowSink, FlowSource, TaintFlow};
+use rampart_core::{Location, Span};
+use rampart_ir::{
+    Arg, BinOp, Callee, Const, Function, InstKind, Module, Operand, ParamKind, Terminator, UnOp,
+    VarId,
+};
+use rampart_models::{FromNamed, FromSpec, ParamSources, SinkModel, ToSpec, VulnClass};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::Arc;
+
+/// A sink reached by a parameter or captured variable of a function.
+#[derive(Debug, Clone)]
+pub struct SummarySink {
+    pub origin: Origin,
+    pub class: VulnClass,
+    pub unknown: bool,
+    /// From the parameter to the sink, the sink step included.
+    pub trace: Trace,
+    pub sink: FlowSink,
+    pub function: Arc<str>,
+}
+
+/// What callers need to know about a function.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Labels that reach a return: parameters (with the sanitizers applied on the way), captured
+    /// variables, and real sources read inside.
+    pub ret: Taint,
+    pub sinks: Vec<SummarySink>,
+}
+
+impl Summary {
+    /// A cheap signature to detect a fixpoint in recursive components.
+    pub fn signature(&self) -> (usize, usize, u32) {
+        let s: u32 = self.ret.0.iter().map(|l| l.sanitized as u32).sum();
+        (self.ret.0.len(), self.sinks.len(), s)
+    }
+}
+
+/// Instruction visits allowed per function before its analysis stops.
+pub const FUNCTION_BUDGET: u32 = 200_000;
+/// Visits of one block allowed before a loop's fixpoint is cut off.
+const MAX_BLOCK_VISITS: u32 = 8;
+
+pub struct Outcome {
+    pub summary: Summary,
+    pub flows: Vec<TaintFlow>,
+    pub visits: u32,
+    pub exhausted: bool,
+}
+
+/// Conversions that carry no injection taint.
+fn kills_taint(ty: &str) -> bool {
+    matches!(
+        ty,
+        "int" | "float" | "bool" | "uuid" | "number" | "boolean" | "bigint" | "Number" | "Boolean"
+    ) || is_safe_scalar_type(ty)
+}
+
+pub struct FnAnalysis<'a, 'm> {
+    ctx: &'a Ctx<'a, 'm>,
+    func: &'m Function,
+    module: &'m Module,
+    facts: &'a FuncFacts,
+    summaries: &'a FxHashMap<FuncKey, Summary>,
+    entry: Option<&'a EntryCtx>,
+    fields: FxHashMap<String, u32>,
+    local_by_name: FxHashMap<&'m str, VarId>,
+    fn_name: Arc<str>,
+    flows: Vec<TaintFlow>,
+    seen: FxHashSet<(u32, u32, VulnClass, usize)>,
+    summary: Summary,
+    seen_summary_sinks: FxHashSet<(String, u32, VulnClass)>,
+    visits: u32,
+}
+
+enum Flow {
+    Continue,
+    /// The block ends here (a call that never returns).
+    Dead,
+}
+
+impl<'a, 'm> FnAnalysis<'a, 'm> {
+    pub fn new(
+        ctx: &'a Ctx<'a, 'm>,
+        func: &'m Function,
+        facts: &'a FuncFacts,
+        summaries: &'a FxHashMap<FuncKey, Summary>,
+        entry: Option<&'a EntryCtx>,
+    ) -> Self {
+        let module = ctx.program.module(ctx.module);
+        let local_by_name = func
+            .locals
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.name.starts_with('$'))
+            .map(|(i, l)| (l.name.as_str(), i as VarId))
+            .collect();
+        FnAnalysis {
+            ctx,
+            func,
+            module,
+            facts,
+            summaries,
+            entry,
+            fields: FxHashMap::default(),
+            local_by_name,
+            fn_name: func.qualified_name.as_str().into(),
+            flows: Vec::new(),
+            seen: FxHashSet::default(),
+            summary: Summary::default(),
+            seen_summary_sinks: FxHashSet::default(),
+            visits: 0,
+        }
+    }
+
+    fn loc(&self, span: Span) -> Location {
+        Location {
+            path: self.module.path.clone(),
+            span,
+        }
+    }
+
+    fn snippet(&self, span: Span) -> String {
+        let s: String = self
+            .module
+            .snippet(span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if s.chars().count() > 80 {
+            let cut: String = s.chars().take(77).collect();
+            format!("{cut}...")
+        } else {
+            s
+        }
+    }
+
+    fn field_id(&mut self, name: &str) -> u32 {
+        let n = self.fields.len() as u32;
+        *self.fields.entry(name.to_string()).or_insert(n)
+    }
+
+    fn const_of<'o>(&'o self, o: &'o Operand) -> Option<&'o Const> {
+        match o {
+            Operand::Const(c) => Some(c),
+            Operand::Var(v) => self.facts.consts.get(*v as usize).and_then(|c| c.as_ref()),
+        }
+    }
+
+    fn sym_of(&self, v: VarId) -> Option<&Sym> {
+        self.facts.syms.get(v as usize).and_then(|s| s.as_ref())
+    }
+
+    fn deep(&self, state: &State, o: &Operand) -> Taint {
+        match o {
+            Operand::Var(v) => state.deep(*v),
+            Operand::Const(_) => Taint::default(),
+        }
+    }
+
+    fn var_taint(&self, state: &State, o: &Operand) -> VarTaint {
+        match o {
+            Operand::Var(v) => state.get(*v).cloned().unwrap_or_default(),
+            Operand::Const(_) => VarTaint::default(),
+        }
+    }
+
+    /// The initial state: parameters carry their own labels (for the summary) and, in entry
+    /// points, source labels.
+    fn entry_state(&self) -> State {
+        let mut state = State::default();
+        let mut positional = 0usize;
+        for (i, p) in self.func.params.iter().enumerate() {
+            let mut t = Taint::single(Label {
+                origin: Origin::Param(i as u32),
+                sanitized: 0,
+                normalized: false,
+                unknown: false,
+                trace: None,
+            });
+            if p.kind != ParamKind::Receiver {
+                if let Some(e) = self.entry {
+                    let typed = positional < e.param_types.len();
+                    let safe_type = p.ty.as_deref().is_some_and(|t| self.param_type_safe(t, e));
+                    let source = match e.sources {
+                        ParamSources::None => false,
+                        ParamSources::Rest => !typed,
+                        ParamSources::Untyped => !typed && !safe_type,
+                    } && !e.typed_params.contains(&p.name)
+                        && !p.ty.as_deref().is_some_and(is_safe_scalar_type);
+                    if source {
+                        let location = self.loc(p.span);
+                        let info = Arc::new(SourceInfo {
+                            kind: e.kind,
+                            description: p.name.clone(),
+                            location: location.clone(),
+                        });
+                        t.join(&Taint::single(Label {
+                            origin: Origin::Source(info),
+                            sanitized: 0,
+                            normalized: false,
+                            unknown: false,
+                            trace: push_step(
+                                &None,
+                                location,
+                                format!(
+                                    "`{}` is a request parameter of {}",
+                                    p.name, e.registration
+                                ),
+                            ),
+                        }));
+                    }
+                }
+                positional += 1;
+            }
+            state.set_own(p.var, t);
+        }
+        state
+    }
+
+    /// Declared parameter types that are not request data in `untyped` mode: scalars, enums,
+    /// and library types (a database session, a request object read through its own models).
+    fn param_type_safe(&self, ty: &str, _e: &EntryCtx) -> bool {
+        if is_safe_scalar_type(ty) {
+            return true;
+        }
+        match self.ctx.program.class_of(ty, self.ctx.module) {
+            Some((m, c)) => self
+                .ctx
+                .program
+                .all_bases(m, c)
+                .iter()
+                .any(|b| b.contains("Enum")),
+            None => ty.contains('.') && !ty.starts_with("typing."),
+        }
+    }
+
+    pub fn run(mut self) -> Outcome {
+        let nblocks = self.func.blocks.len();
+        if nblocks == 0 {
+            return self.finish(false);
+        }
+        let mut inputs: Vec<Option<State>> = vec![None; nblocks];
+        let mut block_visits = vec![0u32; nblocks];
+        inputs[0] = Some(self.entry_state());
+        let mut worklist: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+        let mut queued = vec![false; nblocks];
+        worklist.push_back(0);
+        queued[0] = true;
+        let mut exhausted = false;
+        while let Some(b) = worklist.pop_front() {
+            queued[b] = false;
+            block_visits[b] += 1;
+            if block_visits[b] > MAX_BLOCK_VISITS {
+                continue;
+            }
+            let Some(mut state) = inputs[b].clone() else {
+                continue;
+            };
+            let block = &self.func.blocks[b];
+            let mut dead = false;
+            for inst in &block.insts {
+                self.visits += 1;
+                if let Flow::Dead = self.transfer(&mut state, &inst.kind, inst.span) {
+                    dead = true;
+                    break;
+                }
+            }
+            if self.visits > FUNCTION_BUDGET {
+                exhausted = true;
+                break;
+            }
+            if dead {
+                continue;
+            }
+            for (succ, refine) in self.successors(&block.term, &state) {
+                let succ = succ as usize;
+                if succ >= nblocks {
+                    continue;
+                }
+                let mut out = state.clone();
+                for (v, classes, needs_norm) in refine {
+                    if let Some(vt) = out.vars.get_mut(&v) {
+                        sanitize_var(vt, classes, needs_norm);
+                    }
+                }
+                let changed = match &mut inputs[succ] {
+                    Some(existing) => existing.join(&out),
+                    slot @ None => {
+                        *slot = Some(out);
+                        true
+                    }
+                };
+                if changed && !queued[succ] {
+                    queued[succ] = true;
+                    worklist.push_back(succ);
+                }
+            }
+            self.terminator(&block.term, &state);
+        }
+        self.finish(exhausted)
+    }
+
+    fn finish(self, exhausted: bool) -> Outcome {
+        Outcome {
+            summary: self.summary,
+            flows: self.flows,
+            visits: self.visits,
+            exhausted,
+        }
+    }
+
+    /// Successor blocks with the sanitization a guard applies on each.
+    fn successors(&self, term: &Terminator, _state: &State) -> Vec<(u32, Refinements)> {
+        match term {
+            Terminator::Goto(b) => vec![(*b, Vec::new())],
+            Terminator::Branch {
+                cond,
+                then,
+                otherwise,
+            } => {
+                if let Some(c) = self.const_of(cond) {
+                    return vec![(if truthy(c) { *then } else { *otherwise }, Vec::new())];
+                }
+                let (on_true, on_false) = match cond {
+                    Operand::Var(v) => self.guard(*v, 0),
+                    Operand::Const(_) => (Vec::new(), Vec::new()),
+                };
+                vec![(*then, on_true), (*otherwise, on_false)]
+            }
+            Terminator::Switch {
+                value,
+                cases,
+                default,
+            } => {
+                if let Some(c) = self.const_of(value) {
+                    let target = cases
+                        .iter()
+                        .find(|(k, _)| k == c)
+                        .map(|(_, b)| *b)
+                        .unwrap_or(*default);
+                    return vec![(target, Vec::new())];
+                }
+                // Every case compares the value with a constant: safe in the cases.
+                let mut v: Vec<(u32, Refinements)> = cases
+                    .iter()
+                    .map(|(_, b)| {
+                        let r = match value {
+                            Operand::Var(x) => vec![(*x, u16::MAX, false)],
+                            Operand::Const(_) => Vec::new(),
+                        };
+                        (*b, r)
+                    })
+                    .collect();
+                v.push((*default, Vec::new()));
+                v
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// What a branch on `cond` proves on its true and false sides: (variable, classes made
+    /// safe, only for normalized values).
+    fn guard(&self, cond: VarId, depth: u32) -> (Refinements, Refinements) {
+        let none = (Vec::new(), Vec::new());
+        if depth > 4 {
+            return none;
+        }
+        let Some((b, i)) = self.facts.def.get(cond as usize).copied().flatten() else {
+            return none;
+        };
+        let Some(inst) = self
+            .func
+            .blocks
+            .get(b as usize)
+            .and_then(|bl| bl.insts.get(i as usize))
+        else {
+            return none;
+        };
+        match &inst.kind {
+            InstKind::UnOp {
+                op: UnOp::Not,
+                operand: Operand::Var(v),
+                ..
+            } => {
+                let (t, f) = self.guard(*v, depth + 1);
+                (f, t)
+            }
+            InstKind::Assign {
+                src: Operand::Var(v),
+                ..
+            }
+            | InstKind::UnOp {
+                op: UnOp::Other,
+                operand: Operand::Var(v),
+                ..
+            } => self.guard(*v, depth + 1),
+            InstKind::BinOp { op, lhs, rhs, .. } => {
+                let var_const = match (lhs, rhs) {
+                    (Operand::Var(x), o) if self.const_of(o).is_some() => Some(*x),
+                    (o, Operand::Var(x)) if self.const_of(o).is_some() => Some(*x),
+                    _ => None,
+                };
+                match op {
+                    BinOp::In => match lhs {
+                        Operand::Var(x) => (self.aliases(*x, u16::MAX), Vec::new()),
+                        _ => none,
+                    },
+                    BinOp::NotIn => match lhs {
+                        Operand::Var(x) => (Vec::new(), self.aliases(*x, u16::MAX)),
+                        _ => none,
+                    },
+                    BinOp::Eq => match var_const {
+                        Some(x) => (self.aliases(x, u16::MAX), Vec::new()),
+                        None => none,
+                    },
+                    BinOp::Ne => match var_const {
+                        Some(x) => (Vec::new(), self.aliases(x, u16::MAX)),
+                        None => none,
+                    },
+                    _ => none,
+                }
+            }
+            InstKind::Call { callee, args, .. } => {
+                let cref = resolve_callee(self.ctx, callee, &self.facts.syms);
+                let models = self.ctx.models;
+                let name = match callee {
+                    Callee::Method { name, .. } => Some(name.as_str()),
+                    _ => None,
+                };
+                let mut guards = match &cref {
+                    CalleeRef::External(p) => models.guards(p),
+                    _ => &[],
+                };
+                if guards.is_empty() {
+                    if let Some(n) = name {
+                        guards = models.wildcard_guards(n);
+                    }
+                }
+                let mut out = Vec::new();
+                for g in guards {
+                    let checked = match g.arg {
+                        Some(i) => positional(args, i as usize).and_then(|a| match a.value {
+                            Operand::Var(v) => Some(v),
+                            Operand::Const(_) => None,
+                        }),
+                        None => match callee {
+                            Callee::Method { receiver, .. } => Some(*receiver),
+                            _ => None,
+                        },
+                    };
+                    if let Some(v) = checked {
+                        for (x, c, _) in self.aliases(v, g.classes) {
+                            out.push((x, c, g.requires_normalized));
+                        }
+                    }
+                }
+                (out, Vec::new())
+            }
+            _ => none,
+        }
+    }
+
+    /// A checked variable and the variable it was copied from (`t = name.strip()` checks are
+    /// not followed; plain copies and awaits are).
+    fn aliases(&self, v: VarId, classes: u16) -> Refinements {
+        let mut out = vec![(v, classes, false)];
+        let mut cur = v;
+        for _ in 0..4 {
+            let Some((b, i)) = self.facts.def.get(cur as usize).copied().flatten() else {
+                break;
+            };
+            match self
+                .func
+                .blocks
+                .get(b as usize)
+                .and_then(|bl| bl.insts.get(i as usize))
+                .map(|x| &x.kind)
+            {
+                Some(InstKind::Assign {
+                    src: Operand::Var(s),
+                    ..
+                }) => {
+                    out.push((*s, classes, false));
+                    cur = *s;
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
+    fn terminator(&mut self, term: &Terminator, state: &State) {
+        let Terminator::Return(Some(op)) = term else {
+            return;
+        };
+        let t = self.deep(state, op);
+        if t.is_empty() {
+            return;
+        }
+        self.summary.ret.join(&t);
+        if let (Some(e), Operand::Var(v)) = (self.entry, op) {
+            if let Some(class) = e.returns_sink {
+                let own = state.get(*v).map(|x| x.own.clone()).unwrap_or_default();
+                let span = self.def_span(*v).unwrap_or(self.func.span);
+                let text = self.snippet(span);
+                for l in &own.0 {
+                    self.hit(l, class, span, format!("return {text}"), false);
+                }
+            }
+        }
+    }
+
+    fn def_span(&self, v: VarId) -> Option<Span> {
+        let (b, i) = self.facts.def.get(v as usize).copied().flatten()?;
+        self.func
+            .blocks
+            .get(b as usize)?
+            .insts
+            .get(i as usize)
+            .map(|x| x.span)
+    }
+
+    /// A tainted value reached a sink of `class` at `span`.
+    fn hit(&mut self, label: &Label, class: VulnClass, span: Span, callee: String, unknown: bool) {
+        if label.sanitized & class.bit() != 0 {
+            return;
+        }
+        let location = self.loc(span);
+        let trace = push_step(
+            &label.trace,
+            location.clone(),
+            format!("reaches `{callee}`"),
+        );
+        let sink = FlowSink {
+            callee,
+            location: location.clone(),
+        };
+        match &label.origin {
+            Origin::Source(info) => {
+                let key = (
+                    span.start_byte,
+                    span.end_byte,
+                    class,
+                    Arc::as_ptr(info) as usize,
+                );
+                if !self.seen.insert(key) {
+                    return;
+                }
+                self.flows.push(TaintFlow {
+                    class,
+                    source: FlowSource {
+                        kind: info.kind,
+                        description: info.description.clone(),
+                        location: info.location.clone(),
+                    },
+                    sink,
+                    steps: trace_steps(&trace),
+                    function: self.fn_name.to_string(),
+                    through_unknown: label.unknown || unknown,
+                    entry: self.entry.map(|e| e.registration.clone()),
+                });
+            }
+            origin => {
+                let id = match origin {
+                    Origin::Param(i) => format!("p{i}"),
+                    Origin::Captured(c) => format!("c{c}"),
+                    Origin::Source(_) => return,
+                };
+                if !self.seen_summary_sinks.insert((id, span.start_byte, class)) {
+                    return;
+                }
+                self.summary.sinks.push(SummarySink {
+                    origin: origin.clone(),
+                    class,
+                    unknown: label.unknown || unknown,
+                    trace,
+                    sink,
+                    function: self.fn_name.clone(),
+                });
+            }
+        }
+    }
+
+    /// A new source label read at `span`.
+    fn source_label(&self, kind: rampart_models::SourceKind, span: Span) -> Label {
+        let location = self.loc(span);
+        let description = self.snippet(span);
+        let trace = push_step(
+            &None,
+            location.clone(),
+            format!("`{description}` is untrusted {} input", kind.as_str()),
+        );
+        Label {
+            origin: Origin::Source(Arc::new(SourceInfo {
+                kind,
+                description,
+                location,
+            })),
+            sanitized: 0,
+            normalized: false,
+            unknown: false,
+            trace,
+        }
+    }
+
+    /// `request.args` read, then `request.args["name"]`: the source is described by the
+    /// longer expression.
+    fn widen_sources(&self, t: &mut Taint, span: Span) {
+        for l in &mut t.0 {
+            let Origin::Source(info) = &l.origin else {
+                continue;
+            };
+            let fresh = l
+                .trace
+                .as_ref()
+                .is_some_and(|s| s.prev.is_none() && s.location == info.location);
+            let s = info.location.span;
+            if fresh && s.start_byte == span.start_byte && span.end_byte > s.end_byte {
+                let fresh_label = self.source_label(info.kind, span);
+                l.origin = fresh_label.origin;
+                l.trace = fresh_label.trace;
+            }
+        }
+    }
+
+    fn assign_step(&self, dst: VarId, t: &mut Taint, span: Span) {
+        if let Some(l) = self.func.locals.get(dst as usize) {
+            if !l.name.starts_with('$') && !t.is_empty() {
+                let loc = self.loc(span);
+                t.step(&loc, &format!("assigned to `{}`", l.name));
+            }
+        }
+    }
+
+    fn transfer(&mut self, state: &mut State, kind: &InstKind, span: Span) -> Flow {
+        match kind {
+            InstKind::Assign { dst, src } => {
+                let mut vt = self.var_taint(state, src);
+                self.assign_step(*dst, &mut vt.own, span);
+                state.set(*dst, vt);
+            }
+            InstKind::Global { dst, path } => {
+                let mut t = Taint::default();
+                if let Some(Sym::Path(p)) = self.sym_of(*dst) {
+                    if let Some((kind, _)) = self.ctx.models.source(p) {
+                        t.join(&Taint::single(self.source_label(kind, span)));
+                    }
+                }
+                if let Some(c) = self.captured(path) {
+                    t.join(&Taint::single(Label {
+                        origin: Origin::Captured(c),
+                        sanitized: 0,
+                        normalized: false,
+                        unknown: false,
+                        trace: None,
+                    }));
+                }
+                state.set_own(*dst, t);
+            }
+            InstKind::Load { dst, obj, field } => {
+                let key = self.field_id(field);
+                self.load(state, *dst, *obj, Some(key), span);
+            }
+            InstKind::LoadIndex { dst, obj, key } => {
+                let key = self.const_key(key);
+                self.load(state, *dst, *obj, key, span);
+            }
+            InstKind::Store { obj, field, src } => {
+                let t = self.deep(state, src);
+                self.property_sink(*obj, field, &t, span);
+                let key = self.field_id(field);
+                let mut vt = state.get(*obj).cloned().unwrap_or_default();
+                vt.set_field(key, t);
+                state.set(*obj, vt);
+            }
+            InstKind::StoreIndex { obj, key, src } => {
+                let t = self.deep(state, src);
+                let key = self.const_key(key);
+                let mut vt = state.get(*obj).cloned().unwrap_or_default();
+                match key {
+                    Some(k) => vt.set_field(k, t),
+                    None => {
+                        vt.own.join(&t);
+                    }
+                }
+                state.set(*obj, vt);
+            }
+            InstKind::Concat { dst, parts } => {
+                let mut t = Taint::default();
+                for p in parts {
+                    t.join(&self.deep(state, p));
+                }
+                self.assign_step(*dst, &mut t, span);
+                state.set_own(*dst, t);
+            }
+            InstKind::Call { dst, callee, args } => {
+                return self.call(state, *dst, callee, args, span);
+            }
+            InstKind::New { dst, class, args } => {
+                let path: Arc<str> = class.as_str().into();
+                let cref = self.ctx.callee_path(class);
+                let t = match cref {
+                    CalleeRef::Project(f) => self.apply_summary(state, f, None, args, span),
+                    _ => self.external_call(state, Some(&path), None, None, args, span),
+                };
+                state.set_own(*dst, t);
+            }
+            InstKind::BinOp { dst, op, lhs, rhs } => {
+                let t = match op {
+                    BinOp::Add | BinOp::Mod | BinOp::And | BinOp::Or | BinOp::Other => {
+                        let mut t = self.deep(state, lhs);
+                        t.join(&self.deep(state, rhs));
+                        t
+                    }
+                    _ => Taint::default(),
+                };
+                state.set_own(*dst, t);
+            }
+            InstKind::UnOp { dst, op, operand } => match op {
+                UnOp::Other => {
+                    let vt = self.var_taint(state, operand);
+                    state.set(*dst, vt);
+                }
+                _ => state.set_own(*dst, Taint::default()),
+            },
+            InstKind::MakeList { dst, items } => {
+                let mut t = Taint::default();
+                for i in items {
+                    t.join(&self.deep(state, i));
+                }
+                state.set_own(*dst, t);
+            }
+            InstKind::MakeMap { dst, entries } => {
+                let mut vt = VarTaint::default();
+                for (k, v) in entries {
+                    let t = self.deep(state, v);
+                    match k {
+                        Some(k) => {
+                            self.property_sink_key(k, &t, span);
+                            let id = self.field_id(k);
+                            vt.set_field(id, t);
+                        }
+                        None => {
+                            vt.own.join(&t);
+                        }
+                    }
+                }
+                state.set(*dst, vt);
+            }
+            InstKind::FuncRef { dst, func } => {
+                self.closure_created(state, (self.ctx.module, *func), span);
+                state.set_own(*dst, Taint::default());
+            }
+            InstKind::Convert { dst, ty, src } => {
+                if kills_taint(ty) {
+                    state.set_own(*dst, Taint::default());
+                } else {
+                    let vt = self.var_taint(state, src);
+                    state.set(*dst, vt);
+                }
+            }
+            InstKind::Unknown { dst, operands } => {
+                let mut t = Taint::default();
+                for o in operands {
+                    t.join(&self.deep(state, o));
+                }
+                state.set_own(*dst, t);
+            }
+        }
+        Flow::Continue
+    }
+
+    /// The enclosing function's variable a global path names, when this is a closure.
+    fn captured(&self, path: &str) -> Option<Arc<str>> {
+        let mut parent = self.func.parent;
+        let module = self.module;
+        for _ in 0..8 {
+            let p = module.functions.get(parent? as usize)?;
+            if let Some(rest) = path.strip_prefix(p.qualified_name.as_str()) {
+                if rest.starts_with('.') && !rest[1..].contains('.') {
+                    return Some(path.into());
+                }
+            }
+            parent = p.parent;
+        }
+        None
+    }
+
+    fn const_key(&mut self, key: &Operand) -> Option<u32> {
+        let text = match self.const_of(key)? {
+            Const::Str(s) => s.clone(),
+            Const::Int(i) => i.to_string(),
+            _ => return None,
+        };
+        Some(self.field_id(&text))
+    }
+
+    fn load(&mut self, state: &mut State, dst: VarId, obj: VarId, key: Option<u32>, span: Span) {
+        let mut out = VarTaint::default();
+        if let Some(o) = state.get(obj) {
+            out.own = o.own.clone();
+            match key {
+                Some(k) => {
+                    if let Some(f) = o.field(k) {
+                        out.own.join(f);
+                    }
+                }
+                None => {
+                    for (_, f) in &o.fields {
+                        out.own.join(f);
+                    }
+                }
+            }
+        }
+        if let Some(Sym::Path(p)) = self.sym_of(dst) {
+            if let Some((kind, _)) = self.ctx.models.source(p) {
+                if !out
+                    .own
+                    .0
+                    .iter()
+                    .any(|l| matches!(l.origin, Origin::Source(_)))
+                {
+                    out.own.join(&Taint::single(self.source_label(kind, span)));
+                }
+            }
+        }
+        self.widen_sources(&mut out.own, span);
+        state.set(dst, out);
+    }
+
+    fn property_sink(&mut self, obj: VarId, field: &str, t: &Taint, span: Span) {
+        if t.is_empty() {
+            return;
+        }
+        let models = self.ctx.models;
+        let mut sinks: Vec<&SinkModel> = Vec::new();
+        if let Some(Sym::Path(p)) = self.sym_of(obj) {
+            sinks.extend(
+                models
+                    .sinks(&format!("{p}.{field}"))
+                    .iter()
+                    .filter(|s| s.property),
+            );
+        }
+        if sinks.is_empty() {
+            sinks.extend(models.wildcard_sinks(field).iter().filter(|s| s.property));
+        }
+        let text = self.snippet(span);
+        let callee = text
+            .split_once('=')
+            .map(|(l, _)| l.trim().to_string())
+            .unwrap_or(text);
+        for s in sinks {
+            for l in t.0.clone() {
+                self.hit(&l, s.class, span, callee.clone(), false);
+            }
+        }
+    }
+
+    /// `{ dangerouslySetInnerHTML: { __html: x } }`.
+    fn property_sink_key(&mut self, key: &str, t: &Taint, span: Span) {
+        if t.is_empty() {
+            return;
+        }
+        let sinks: Vec<VulnClass> = self
+            .ctx
+            .models
+            .wildcard_sinks(key)
+            .iter()
+            .filter(|s| s.property)
+            .map(|s| s.class)
+            .collect();
+        for class in sinks {
+            for l in t.0.clone() {
+                self.hit(&l, class, span, key.to_string(), false);
+            }
+        }
+    }
+
+    /// A closure is created here: its captured variables' sinks are this function's.
+    fn closure_created(&mut self, state: &State, closure: FuncKey, span: Span) {
+        let Some(summary) = self.summaries.get(&closure) else {
+            return;
+        };
+        let sinks = summary.sinks.clone();
+        for s in sinks {
+            let Origin::Captured(path) = &s.origin else {
+                continue;
+            };
+            let Some((owner, name)) = path.rsplit_once('.') else {
+                continue;
+            };
+            if owner != self.func.qualified_name {
+                // Captured from further out: this function passes it on.
+                let label = Label {
+                    origin: s.origin.clone(),
+                    sanitized: 0,
+                    normalized: false,
+                    unknown: s.unknown,
+                    trace: None,
+                };
+                self.summary_sink_through(&label, &s, span);
+                continue;
+            }
+            let Some(&v) = self.local_by_name.get(name) else {
+                continue;
+            };
+            let t = state.deep(v);
+            for l in &t.0 {
+                self.summary_sink_through(l, &s, span);
+            }
+        }
+    }
+
+    /// A label flows into a callee's summarized sink.
+    fn summary_sink_through(&mut self, label: &Label, s: &SummarySink, span: Span) {
+        if label.sanitized & s.class.bit() != 0 {
+            return;
+        }
+        let loc = self.loc(span);
+        let head = push_step(
+            &label.trace,
+            loc,
+            format!("flows into `{}`", short_name(&s.function)),
+        );
+        let trace = append_trace(&head, &s.trace);
+        let unknown = label.unknown || s.unknown;
+        match &label.origin {
+            Origin::Source(info) => {
+                let key = (
+                    s.sink.location.span.start_byte,
+                    s.sink.location.span.end_byte,
+                    s.class,
+                    Arc::as_ptr(info) as usize,
+                );
+                if !self.seen.insert(key) {
+                    return;
+                }
+                self.flows.push(TaintFlow {
+                    class: s.class,
+                    source: FlowSource {
+                        kind: info.kind,
+                        description: info.description.clone(),
+                        location: info.location.clone(),
+                    },
+                    sink: s.sink.clone(),
+                    steps: trace_steps(&trace),
+                    function: s.function.to_string(),
+                    through_unknown: unknown,
+                    entry: self.entry.map(|e| e.registration.clone()),
+                });
+            }
+            origin => {
+                let id = match origin {
+                    Origin::Param(i) => format!("p{i}"),
+                    Origin::Captured(c) => format!("c{c}"),
+                    Origin::Source(_) => return,
+                };
+                if !self
+                    .seen_summary_sinks
+                    .insert((id, s.sink.location.span.start_byte, s.class))
+                {
+                    return;
+                }
+                self.summary.sinks.push(SummarySink {
+                    origin: origin.clone(),
+                    class: s.class,
+                    unknown,
+                    trace,
+                    sink: s.sink.clone(),
+                    function: s.function.clone(),
+                });
+            }
+        }
+    }
+
+    fn call(
+        &mut self,
+        state: &mut State,
+        dst: Option<VarId>,
+        callee: &Callee,
+        args: &[Arg],
+        span: Span,
+    ) -> Flow {
+        let cref = resolve_callee(self.ctx, callee, &self.facts.syms);
+        let (receiver, name) = match callee {
+            Callee::Method { receiver, name } => (Some(*receiver), Some(name.as_str())),
+            _ => (None, None),
+        };
+        let result = match &cref {
+            CalleeRef::Project(f) => self.apply_summary(state, *f, receiver, args, span),
+            CalleeRef::External(p) => {
+                if self.ctx.models.is_noreturn(p) {
+                    return Flow::Dead;
+                }
+                let p = p.clone();
+                self.external_call(state, Some(&p), receiver, name, args, span)
+            }
+            CalleeRef::UnknownMethod | CalleeRef::Unknown => {
+                self.external_call(state, None, receiver, name, args, span)
+            }
+        };
+        if let Some(d) = dst {
+            let mut t = result;
+            self.widen_sources(&mut t, span);
+            self.assign_step(d, &mut t, span);
+            state.set_own(d, t);
+        }
+        Flow::Continue
+    }
+
+    /// The text of a call's callee: `cursor.execute` for `cursor.execute(q, args)`.
+    fn callee_text(&self, span: Span, fallback: &str) -> String {
+        let text = self.module.snippet(span);
+        let head = text.split('(').next().unwrap_or("");
+        let head: String = head.split_whitespace().collect::<Vec<_>>().join("");
+        let head = head
+            .strip_prefix("await")
+            .unwrap_or(&head)
+            .trim()
+            .to_string();
+        let head = head
+            .strip_prefix("new")
+            .map(|h| h.trim().to_string())
+            .unwrap_or(head);
+        if head.is_empty() || head.len() > 80 {
+            fallback.to_string()
+        } else {
+            head
+        }
+    }
+
+    fn external_call(
+        &mut self,
+        state: &mut State,
+        path: Option<&Arc<str>>,
+        receiver: Option<VarId>,
+        name: Option<&str>,
+        args: &[Arg],
+        span: Span,
+    ) -> Taint {
+        let models = self.ctx.models;
+        let arg_taints: Vec<Taint> = args.iter().map(|a| self.deep(state, &a.value)).collect();
+        let recv_taint = receiver.map(|r| state.deep(r)).unwrap_or_default();
+
+        // Sinks: the exact path first, `*.name` for receivers of unknown type.
+        let mut sinks: &[SinkModel] = path.map(|p| models.sinks(p)).unwrap_or(&[]);
+        if sinks.is_empty() {
+            if let Some(n) = name {
+                let recv_is_source = receiver
+                    .and_then(|r| self.sym_of(r))
+                    .is_some_and(|s| matches!(s, Sym::Path(p) if models.source(p).is_some()));
+                if !recv_is_source {
+                    sinks = models.wildcard_sinks(n);
+                }
+            }
+        }
+        let sinks: Vec<&SinkModel> = sinks.iter().filter(|s| !s.property).collect();
+        let is_sink = !sinks.is_empty();
+        if is_sink {
+            let text = self.callee_text(span, path.map(|p| p.as_ref()).or(name).unwrap_or("?"));
+            for s in sinks {
+                if !self.sink_applies(s, args) {
+                    continue;
+                }
+                for (i, a) in args.iter().enumerate() {
+                    let dangerous = self.arg_is_dangerous(s, args, i);
+                    let option_keys = !s.keywords.is_empty() && self.is_map(&a.value);
+                    if dangerous {
+                        for l in arg_taints[i].0.clone() {
+                            self.hit(&l, s.class, span, text.clone(), false);
+                        }
+                    } else if option_keys {
+                        if let Operand::Var(v) = a.value {
+                            for k in &s.keywords {
+                                let id = self.field_id(k);
+                                let t = state.get(v).and_then(|x| x.field(id).cloned());
+                                for l in t.unwrap_or_default().0 {
+                                    self.hit(&l, s.class, span, text.clone(), false);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        let mut sanitizer = path.and_then(|p| models.sanitizer(p));
+        if sanitizer.is_none() {
+            sanitizer = name.and_then(|n| models.wildcard_sanitizer(n));
+        }
+        let mut props = path.map(|p| models.propagators(p)).unwrap_or(&[]);
+        if props.is_empty() {
+            if let Some(n) = name {
+                props = models.wildcard_propagators(n);
+            }
+        }
+
+        let mut result = Taint::default();
+        let mut default_return = true;
+        for p in props {
+            let mut from = Taint::default();
+            match p.from {
+                None => {
+                    for t in &arg_taints {
+                        from.join(t);
+                    }
+                    from.join(&recv_taint);
+                }
+                Some(FromSpec::Named(FromNamed::Args)) => {
+                    for t in &arg_taints {
+                        from.join(t);
+                    }
+                }
+                Some(FromSpec::Named(FromNamed::Receiver)) => {
+                    from.join(&recv_taint);
+                }
+                Some(FromSpec::Arg(i)) => {
+                    if let Some(idx) = positional_index(args, i as usize) {
+                        from.join(&arg_taints[idx]);
+                    }
+                }
+            }
+            match p.to {
+                ToSpec::Return => {
+                    default_return = false;
+                    result.join(&from);
+                }
+                ToSpec::Receiver => {
+                    if let Some(r) = receiver {
+                        if !from.is_empty() {
+                            let mut vt = state.get(r).cloned().unwrap_or_default();
+                            vt.own.join(&from);
+                            state.set(r, vt);
+                        }
+                    }
+                }
+            }
+        }
+        // A sink's result is data the sink produced (rows, a response), not the input.
+        if default_return && !is_sink {
+            for t in &arg_taints {
+                result.join(t);
+            }
+            result.join(&recv_taint);
+        }
+        if let Some(s) = sanitizer {
+            result.sanitize(s.classes, s.normalizes);
+        }
+        if let Some(p) = path {
+            if let Some((kind, _)) = models.source(p) {
+                if !result
+                    .0
+                    .iter()
+                    .any(|l| matches!(l.origin, Origin::Source(_)))
+                {
+                    result.join(&Taint::single(self.source_label(kind, span)));
+                }
+            }
+        }
+        result
+    }
+
+    fn is_map(&self, o: &Operand) -> bool {
+        let Operand::Var(v) = o else { return false };
+        self.def_kind(*v)
+            .is_some_and(|k| matches!(k, InstKind::MakeMap { .. }))
+    }
+
+    fn def_kind(&self, v: VarId) -> Option<&'m InstKind> {
+        let (b, i) = self.facts.def.get(v as usize).copied().flatten()?;
+        self.func
+            .blocks
+            .get(b as usize)?
+            .insts
+            .get(i as usize)
+            .map(|x| &x.kind)
+    }
+
+    /// A keyword argument (or options-object key) and its constant value, if constant.
+    fn keyword_value<'o>(&'o self, args: &'o [Arg], name: &str) -> Option<KwValue<'o>> {
+        for a in args {
+            if a.keyword.as_deref() == Some(name) {
+                return Some(self.kw_value(&a.value));
+            }
+        }
+        for a in args {
+            let Operand::Var(v) = a.value else { continue };
+            if let Some(InstKind::MakeMap { entries, .. }) = self.def_kind(v) {
+                for (k, val) in entries {
+                    if k.as_deref() == Some(name) {
+                        return Some(self.kw_value(val));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn kw_value<'o>(&'o self, o: &'o Operand) -> KwValue<'o> {
+        if let Some(c) = self.const_of(o) {
+            return KwValue::Const(c);
+        }
+        match o {
+            Operand::Var(v) => match self.sym_of(*v) {
+                Some(Sym::Path(p)) => KwValue::Path(p),
+                _ => KwValue::Other,
+            },
+            Operand::Const(_) => KwValue::Other,
+        }
+    }
+
+    fn sink_applies(&self, s: &SinkModel, args: &[Arg]) -> bool {
+        if let Some(k) = &s.requires_keyword {
+            match self.keyword_value(args, k) {
+                Some(KwValue::Const(c)) if truthy(c) => {}
+                // A non-constant flag may be true.
+                Some(KwValue::Path(_)) | Some(KwValue::Other) => {}
+                _ => return false,
+            }
+        }
+        if let Some(safe) = &s.safe_keyword {
+            let is_safe = match self.keyword_value(args, &safe.name) {
+                Some(KwValue::Path(p)) => safe
+                    .values
+                    .iter()
+                    .any(|v| *v == *p || p.ends_with(&format!(".{v}"))),
+                Some(KwValue::Const(Const::Str(s))) => safe.values.iter().any(|v| v == s),
+                _ => false,
+            };
+            if is_safe {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn arg_is_dangerous(&self, s: &SinkModel, args: &[Arg], i: usize) -> bool {
+        let a = &args[i];
+        if s.args.is_empty() && s.keywords.is_empty() {
+            return true;
+        }
+        match &a.keyword {
+            Some(k) => s.keywords.iter().any(|x| x == k),
+            None => {
+                let pos = args[..i].iter().filter(|x| x.keyword.is_none()).count() as u32;
+                let spread_before = args[..i].iter().any(|x| x.spread);
+                a.spread || spread_before || s.args.contains(&pos)
+            }
+        }
+    }
+
+    /// Applies a project function's summary at a call.
+    fn apply_summary(
+        &mut self,
+        state: &mut State,
+        f: FuncKey,
+        receiver: Option<VarId>,
+        args: &[Arg],
+        span: Span,
+    ) -> Taint {
+        let Some(callee) = self.ctx.program.function(f) else {
+            return Taint::default();
+        };
+        let param_taint = bind_params(callee, receiver, args, state, |st, o| self.deep(st, o));
+        let Some(summary) = self.summaries.get(&f) else {
+            // Not summarized yet (recursion): the result depends on the arguments.
+            let mut t = Taint::default();
+            for pt in &param_taint {
+                t.join(pt);
+            }
+            for l in &mut t.0 {
+                l.unknown = true;
+            }
+            return t;
+        };
+        let loc = self.loc(span);
+        let fname = short_name(&callee.qualified_name).to_string();
+        let sinks = summary.sinks.clone();
+        for s in &sinks {
+            match &s.origin {
+                Origin::Param(i) => {
+                    let Some(t) = param_taint.get(*i as usize) else {
+                        continue;
+                    };
+                    for l in t.0.clone() {
+                        self.summary_sink_through(&l, s, span);
+                    }
+                }
+                Origin::Captured(c) => {
+                    // A closure called directly by its parent: the parent's variable.
+                    if let Some((owner, name)) = c.rsplit_once('.') {
+                        if owner == self.func.qualified_name {
+                            if let Some(&v) = self.local_by_name.get(name) {
+                                let t = state.deep(v);
+                                for l in &t.0 {
+                                    self.summary_sink_through(l, s, span);
+                                }
+                            }
+                            continue;
+                        }
+                    }
+                    let label = Label {
+                        origin: s.origin.clone(),
+                        sanitized: 0,
+                        normalized: false,
+                        unknown: s.unknown,
+                        trace: None,
+                    };
+                    self.summary_sink_through(&label, s, span);
+                }
+                Origin::Source(_) => {}
+            }
+        }
+        let mut result = Taint::default();
+        for r in &summary.ret.0 {
+            match &r.origin {
+                Origin::Param(i) => {
+                    let Some(t) = param_taint.get(*i as usize) else {
+                        continue;
+                    };
+                    for l in &t.0 {
+                        let head = push_step(&l.trace, loc.clone(), format!("passed to `{fname}`"));
+                        let mut trace = append_trace(&head, &r.trace);
+                        trace = push_step(&trace, loc.clone(), format!("returned from `{fname}`"));
+                        result.join(&Taint::single(Label {
+                            origin: l.origin.clone(),
+                            sanitized: l.sanitized | r.sanitized,
+                            normalized: l.normalized || r.normalized,
+                            unknown: l.unknown || r.unknown,
+                            trace,
+                        }));
+                    }
+                }
+                Origin::Source(_) => {
+                    let trace =
+                        push_step(&r.trace, loc.clone(), format!("returned from `{fname}`"));
+                    result.join(&Taint::single(Label { trace, ..r.clone() }));
+                }
+                Origin::Captured(_) => {}
+            }
+        }
+        result
+    }
+}
+
+/// What a guard proves on one branch: (variable, classes made safe, only if normalized).
+type Refinements = Vec<(VarId, u16, bool)>;
+
+enum KwValue<'a> {
+    Const(&'a Const),
+    Path(&'a str),
+    Other,
+}
+
+fn short_name(q: &str) -> &str {
+    q.rsplit(['.', '/']).next().unwrap_or(q)
+}
+
+/// Marks a variable's taint safe for `classes`.
+fn sanitize_var(vt: &mut VarTaint, classes: u16, needs_normalized: bool) {
+    let apply = |t: &mut Taint| {
+        for l in &mut t.0 {
+            if !needs_normalized || l.normalized {
+                l.sanitized |= classes;
+            }
+        }
+    };
+    apply(&mut vt.own);
+    for (_, t) in &mut vt.fields {
+        apply(t);
+    }
+}
+
+/// The `n`th positional argument.
+fn positional(args: &[Arg], n: usize) -> Option<&Arg> {
+    args.iter().filter(|a| a.keyword.is_none()).nth(n)
+}
+
+fn positional_index(args: &[Arg], n: usize) -> Option<usize> {
+    args.iter()
+        .enumerate()
+        .filter(|(_, a)| a.keyword.is_none())
+        .nth(n)
+        .map(|(i, _)| i)
+}
+
+/// The taint each parameter of `callee` receives at a call.
+fn bind_params(
+    callee: &Function,
+    receiver: Option<VarId>,
+    args: &[Arg],
+    state: &State,
+    deep: impl Fn(&State, &Operand) -> Taint,
+) -> Vec<Taint> {
+    let mut out = vec![Taint::default(); callee.params.len()];
+    let mut slots: Vec<usize> = Vec::new();
+    for (i, p) in callee.params.iter().enumerate() {
+        match p.kind {
+            ParamKind::Receiver => {
+                if let Some(r) = receiver {
+                    out[i] = state.deep(r);
+                }
+            }
+            ParamKind::Normal | ParamKind::Rest => slots.push(i),
+            _ => {}
+        }
+    }
+    let mut next = 0usize;
+    for a in args {
+        let t = deep(state, &a.value);
+        if t.is_empty() {
+            if a.keyword.is_none() {
+                next += 1;
+            }
+            continue;
+        }
+        if let Some(k) = &a.keyword {
+            let idx = callee.params.iter().position(|p| p.name == *k).or_else(|| {
+                callee
+                    .params
+                    .iter()
+                    .position(|p| p.kind == ParamKind::KeywordRest)
+            });
+            if let Some(i) = idx {
+                out[i].join(&t);
+            }
+            continue;
+        }
+        if a.spread {
+            for &s in &slots[next.min(slots.len())..] {
+                out[s].join(&t);
+            }
+            continue;
+        }
+        match slots.get(next) {
+            Some(&s) => {
+                out[s].join(&t);
+                if callee.params[s].kind != ParamKind::Rest {
+                    next += 1;
+                }
+            }
+            None => {
+                if let Some(&s) = slots.last() {
+                    if callee.params[s].kind == ParamKind::Rest {
+                        out[s].join(&t);
+                    }
+                }
+            }
+        }
+    }
+    out
+}

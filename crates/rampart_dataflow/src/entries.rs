@@ -1,0 +1,223 @@
+//! Entry points: functions a framework calls with untrusted input, found through the
+//! `[[entries]]` models (decorators, registration calls, handler base classes).
+
+use crate::infer::{resolve_callee, CalleeRef, Ctx, FuncFacts, Sym};
+use crate::program::{FuncKey, Program};
+use rampart_ir::{Const, DecoratorValue, Function, InstKind, Operand};
+use rampart_models::{EntryModel, Models, ParamSources, SourceKind, VulnClass};
+use rustc_hash::FxHashMap;
+
+/// How a handler's parameters are seeded.
+#[derive(Debug, Clone)]
+pub struct EntryCtx {
+    pub param_types: Vec<String>,
+    pub sources: ParamSources,
+    pub kind: SourceKind,
+    pub returns_sink: Option<VulnClass>,
+    /// Parameters a route pattern declares numeric (`<int:user_id>`): never sources.
+    pub typed_params: Vec<String>,
+    /// What registered it: `app.route("/users/<name>")`.
+    pub registration: String,
+}
+
+impl EntryCtx {
+    fn from_model(e: &EntryModel, registration: String) -> EntryCtx {
+        EntryCtx {
+            param_types: e.param_types.clone(),
+            sources: e.sources,
+            kind: e.kind,
+            returns_sink: e.returns_sink,
+            typed_params: Vec::new(),
+            registration,
+        }
+    }
+}
+
+/// Finds every entry point. `facts` are the facts of every function computed without entry
+/// context.
+pub fn find_entries(
+    program: &Program,
+    models: &Models,
+    facts: &FxHashMap<FuncKey, FuncFacts>,
+) -> FxHashMap<FuncKey, EntryCtx> {
+    let mut out: FxHashMap<FuncKey, EntryCtx> = FxHashMap::default();
+    for (mi, module) in program.modules.iter().enumerate() {
+        let mi = mi as u32;
+        let ctx = Ctx {
+            program,
+            models,
+            module: mi,
+        };
+        for (fi, func) in module.functions.iter().enumerate() {
+            let key = (mi, fi as u32);
+            for d in &func.decorators {
+                let full = resolve_dotted(&ctx, &d.name);
+                let route = d.args.iter().find_map(|a| match &a.value {
+                    DecoratorValue::Const(Const::Str(s)) if a.keyword.is_none() => Some(s.as_str()),
+                    _ => None,
+                });
+                for e in models.entries_for_decorator(&full) {
+                    let mut entry = EntryCtx::from_model(e, format!("@{}", d.name));
+                    if let Some(r) = route {
+                        entry.registration = format!("@{}(\"{r}\")", d.name);
+                        entry.typed_params = typed_route_params(r);
+                    }
+                    out.insert(key, entry);
+                }
+            }
+            if let Some(f) = facts.get(&key) {
+                registrations(&ctx, func, f, &mut out);
+            }
+        }
+        for (ci, class) in module.classes.iter().enumerate() {
+            let bases = program.all_bases(mi, ci as u32);
+            for base in &bases {
+                for e in models.entries_for_class_base(base) {
+                    for &mid in &class.methods {
+                        let Some(m) = module.functions.get(mid as usize) else {
+                            continue;
+                        };
+                        if e.methods.contains(&m.name) {
+                            out.insert(
+                                (mi, mid),
+                                EntryCtx::from_model(e, format!("{}.{}", class.name, m.name)),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Registration calls in one function: `app.get("/x", handler)`.
+fn registrations(
+    ctx: &Ctx,
+    func: &Function,
+    facts: &FuncFacts,
+    out: &mut FxHashMap<FuncKey, EntryCtx>,
+) {
+    for b in &func.blocks {
+        for inst in &b.insts {
+            let InstKind::Call { callee, args, .. } = &inst.kind else {
+                continue;
+            };
+            let CalleeRef::External(path) = resolve_callee(ctx, callee, &facts.syms) else {
+                continue;
+            };
+            for e in ctx.models.entries_for_call(&path) {
+                let route = args.iter().find_map(|a| match &a.value {
+                    Operand::Const(Const::Str(s)) => Some(s.clone()),
+                    _ => None,
+                });
+                for a in args.iter().skip(e.callbacks as usize) {
+                    let Operand::Var(v) = a.value else { continue };
+                    if let Some(Some(Sym::Func(f))) = facts.syms.get(v as usize) {
+                        let reg = match &route {
+                            Some(r) => format!("{path}(\"{r}\")"),
+                            None => path.to_string(),
+                        };
+                        out.insert(*f, EntryCtx::from_model(e, reg));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `app.route` with `app = Flask(__name__)` at module level: `flask.Flask.route`.
+fn resolve_dotted(ctx: &Ctx, name: &str) -> String {
+    let (root, rest) = name.split_once('.').unwrap_or((name, ""));
+    let module_name = &ctx.program.module(ctx.module).name;
+    match ctx.global_sym(&format!("{module_name}.{root}")) {
+        Sym::Path(p) if !p.starts_with(module_name.as_str()) || rest.is_empty() => {
+            if rest.is_empty() {
+                p.to_string()
+            } else {
+                format!("{p}.{rest}")
+            }
+        }
+        _ => name.to_string(),
+    }
+}
+
+/// Parameters a Flask/Werkzeug route declares with a numeric or UUID converter.
+fn typed_route_params(route: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = route;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let Some(j) = rest.find('>') else { break };
+        if let Some((conv, name)) = rest[..j].split_once(':') {
+            if matches!(conv.trim(), "int" | "float" | "uuid") {
+                out.push(name.trim().to_string());
+            }
+        }
+        rest = &rest[j + 1..];
+    }
+    out
+}
+
+/// Declared types that carry no injection taint.
+pub fn is_safe_scalar_type(ty: &str) -> bool {
+    let mut t = ty.trim();
+    for prefix in ["typing.", "Optional[", "Annotated[", "typing.Optional["] {
+        if let Some(r) = t.strip_prefix(prefix) {
+            t = r.trim();
+        }
+    }
+    let core: String = t
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
+    matches!(
+        core.as_str(),
+        "int"
+            | "float"
+            | "bool"
+            | "complex"
+            | "number"
+            | "boolean"
+            | "bigint"
+            | "Number"
+            | "Boolean"
+            | "uuid.UUID"
+            | "UUID"
+            | "decimal.Decimal"
+            | "Decimal"
+            | "datetime.date"
+            | "datetime.datetime"
+            | "datetime.time"
+            | "date"
+            | "datetime"
+            | "pydantic.UUID4"
+            | "pydantic.PositiveInt"
+            | "pydantic.conint"
+            | "PositiveInt"
+            | "conint"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn route_converters() {
+        assert_eq!(
+            typed_route_params("/users/<int:user_id>/files/<path:name>"),
+            vec!["user_id".to_string()]
+        );
+        assert!(typed_route_params("/x/<name>").is_empty());
+    }
+
+    #[test]
+    fn scalar_types() {
+        assert!(is_safe_scalar_type("int"));
+        assert!(is_safe_scalar_type("Optional[int]"));
+        assert!(is_safe_scalar_type("uuid.UUID"));
+        assert!(!is_safe_scalar_type("str"));
+        assert!(!is_safe_scalar_type("app.schemas.UserIn"));
+    }
+}

@@ -1,0 +1,418 @@
+//! Per-function facts computed before taint analysis, flow-insensitively: the symbolic path or
+//! type of each variable (`flask.request.args`, `sqlite3.Cursor`, a project function), the
+//! constant each single-definition variable holds, and where each variable is defined.
+
+use crate::program::{FuncKey, Program, Target};
+use rampart_ir::{BinOp, Callee, Const, Function, InstKind, Operand, ParamKind, UnOp, VarId};
+use rampart_models::Models;
+use std::sync::Arc;
+
+/// What a variable denotes, as far as names go.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sym {
+    /// A qualified path or type: `flask.request.args`, `express.Request`, `app.models.User`.
+    Path(Arc<str>),
+    /// A project function (a function value, a callback).
+    Func(FuncKey),
+}
+
+/// Symbolic paths get no longer than this many segments.
+const MAX_SEGMENTS: usize = 10;
+
+/// The resolved callee of a call.
+#[derive(Debug, Clone)]
+pub enum CalleeRef {
+    /// A project function.
+    Project(FuncKey),
+    /// A library or builtin function by qualified path.
+    External(Arc<str>),
+    /// A method of a receiver whose type is unknown.
+    UnknownMethod,
+    Unknown,
+}
+
+pub struct FuncFacts {
+    pub syms: Vec<Option<Sym>>,
+    pub consts: Vec<Option<Const>>,
+    /// (block, instruction index) of the only definition of a variable.
+    pub def: Vec<Option<(u32, u32)>>,
+}
+
+pub struct Ctx<'a, 'm> {
+    pub program: &'a Program<'m>,
+    pub models: &'a Models,
+    pub module: u32,
+}
+
+impl Ctx<'_, '_> {
+    /// The symbol a global path denotes.
+    pub fn global_sym(&self, path: &str) -> Sym {
+        match self.program.resolve(path, self.module) {
+            Target::Func(f) => Sym::Func(f),
+            Target::Class(m, c) => match self.program.class_name(m, c) {
+                Some(q) => Sym::Path(q.into()),
+                None => Sym::Path(path.into()),
+            },
+            Target::Module(m) => Sym::Path(self.program.module(m).name.as_str().into()),
+            Target::ModuleVar(m, name, rest) => {
+                match self
+                    .program
+                    .module_var(m, name)
+                    .and_then(|v| module_var_sym(self.program, self.models, m, v))
+                {
+                    Some(Sym::Path(p)) if rest.is_empty() => Sym::Path(p),
+                    Some(Sym::Path(p)) => Sym::Path(format!("{p}.{rest}").into()),
+                    Some(Sym::Func(f)) if rest.is_empty() => Sym::Func(f),
+                    _ => Sym::Path(
+                        format!("{}.{}", self.program.module(m).name, join(name, &rest)).into(),
+                    ),
+                }
+            }
+            Target::External => Sym::Path(path.into()),
+        }
+    }
+
+    /// Resolves a qualified callee path.
+    pub fn callee_path(&self, path: &str) -> CalleeRef {
+        match self.program.resolve(path, self.module) {
+            Target::Func(f) => CalleeRef::Project(f),
+            Target::Class(m, c) => match self.program.method(m, c, "__init__") {
+                Some(f) => CalleeRef::Project(f),
+                None => match self.program.method(m, c, "constructor") {
+                    Some(f) => CalleeRef::Project(f),
+                    None => CalleeRef::External(path.into()),
+                },
+            },
+            _ => CalleeRef::External(path.into()),
+        }
+    }
+
+    /// Resolves a method call on a receiver with symbol `recv`.
+    pub fn method(&self, recv: Option<&Sym>, name: &str) -> CalleeRef {
+        match recv {
+            Some(Sym::Path(p)) => {
+                if let Some((m, c)) = self.program.class_of(p, self.module) {
+                    if let Some(f) = self.program.method(m, c, name) {
+                        return CalleeRef::Project(f);
+                    }
+                }
+                self.callee_path(&format!("{p}.{name}"))
+            }
+            _ => CalleeRef::UnknownMethod,
+        }
+    }
+
+    /// The type or path a call's result has.
+    fn call_result(&self, callee: &CalleeRef) -> Option<Sym> {
+        match callee {
+            CalleeRef::Project(f) => {
+                let func = self.program.function(*f)?;
+                if func.is_constructor {
+                    let m = self.program.module(f.0);
+                    let c = func.class.and_then(|c| m.classes.get(c as usize))?;
+                    return Some(Sym::Path(c.qualified_name.as_str().into()));
+                }
+                func.return_type
+                    .as_deref()
+                    .map(|t| Sym::Path(t.into()))
+                    .or_else(|| Some(Sym::Path(func.qualified_name.as_str().into())))
+            }
+            CalleeRef::External(p) => {
+                if let Some(t) = self.models.returns(p) {
+                    return Some(Sym::Path(t.into()));
+                }
+                Some(Sym::Path(p.clone()))
+            }
+            _ => None,
+        }
+    }
+}
+
+fn join(a: &str, b: &str) -> String {
+    if b.is_empty() {
+        a.to_string()
+    } else {
+        format!("{a}.{b}")
+    }
+}
+
+/// The symbol of a module-level variable, from the module's top level (no further module
+/// variables are followed, which bounds the work and breaks cycles).
+fn module_var_sym(program: &Program, models: &Models, m: u32, var: VarId) -> Option<Sym> {
+    let top = program.module(m).functions.first()?;
+    let ctx = Ctx {
+        program,
+        models,
+        module: m,
+    };
+    for b in &top.blocks {
+        for inst in &b.insts {
+            if inst.kind.dst() != Some(var) {
+                continue;
+            }
+            return match &inst.kind {
+                InstKind::Call {
+                    callee: Callee::Path(p),
+                    ..
+                } => ctx.call_result(&ctx.callee_path(p)),
+                InstKind::New { class, .. } => Some(Sym::Path(class.as_str().into())),
+                InstKind::FuncRef { func, .. } => Some(Sym::Func((m, *func))),
+                InstKind::Call {
+                    callee: Callee::Method { receiver, name },
+                    ..
+                } => {
+                    let recv = simple_def_sym(&ctx, top, *receiver);
+                    let c = ctx.method(recv.as_ref(), name);
+                    ctx.call_result(&c)
+                }
+                InstKind::Global { path, .. } => match program.resolve(path, m) {
+                    Target::ModuleVar(..) => None,
+                    _ => Some(ctx.global_sym(path)),
+                },
+                _ => None,
+            };
+        }
+    }
+    None
+}
+
+/// The symbol of a variable defined by a `Global` or a `Load` chain on one, without a full pass.
+fn simple_def_sym(ctx: &Ctx, f: &Function, var: VarId) -> Option<Sym> {
+    for b in &f.blocks {
+        for inst in &b.insts {
+            if inst.kind.dst() != Some(var) {
+                continue;
+            }
+            return match &inst.kind {
+                InstKind::Global { path, .. } => match ctx.program.resolve(path, ctx.module) {
+                    Target::ModuleVar(..) => None,
+                    _ => Some(ctx.global_sym(path)),
+                },
+                _ => None,
+            };
+        }
+    }
+    None
+}
+
+/// Computes the facts of one function. `param_types` gives types of the leading non-receiver
+/// parameters (from an entry point model); declared types win.
+pub fn infer(ctx: &Ctx, key: FuncKey, func: &Function, param_types: &[String]) -> FuncFacts {
+    let n = func.locals.len();
+    let mut syms: Vec<Option<Sym>> = vec![None; n];
+    let mut consts: Vec<Option<Const>> = vec![None; n];
+    let mut def: Vec<Option<(u32, u32)>> = vec![None; n];
+    let mut def_count = vec![0u8; n];
+
+    let mut positional = 0usize;
+    for p in &func.params {
+        let v = p.var as usize;
+        if v >= n {
+            continue;
+        }
+        def_count[v] = 2;
+        if p.kind == ParamKind::Receiver {
+            let module = ctx.program.module(key.0);
+            if let Some(c) = func.class.and_then(|c| module.classes.get(c as usize)) {
+                syms[v] = Some(Sym::Path(c.qualified_name.as_str().into()));
+            }
+            continue;
+        }
+        if let Some(t) = &p.ty {
+            syms[v] = Some(type_sym(ctx, t));
+        } else if let Some(t) = param_types.get(positional) {
+            syms[v] = Some(Sym::Path(t.as_str().into()));
+        }
+        positional += 1;
+    }
+    for (i, l) in func.locals.iter().enumerate() {
+        if syms[i].is_none() {
+            if let Some(t) = &l.ty {
+                syms[i] = Some(type_sym(ctx, t));
+            }
+        }
+    }
+    for (bi, b) in func.blocks.iter().enumerate() {
+        for (ii, inst) in b.insts.iter().enumerate() {
+            if let Some(d) = inst.kind.dst() {
+                let d = d as usize;
+                if d < n {
+                    def_count[d] = def_count[d].saturating_add(1);
+                    def[d] = Some((bi as u32, ii as u32));
+                }
+            }
+        }
+    }
+    for (i, c) in def_count.iter().enumerate() {
+        if *c != 1 {
+            def[i] = None;
+        }
+    }
+    // Two passes so uses before definitions in block order (loops) settle.
+    for _ in 0..2 {
+        for b in &func.blocks {
+            for inst in &b.insts {
+                let Some(d) = inst.kind.dst() else { continue };
+                let d = d as usize;
+                if d >= n {
+                    continue;
+                }
+                let single = def_count[d] == 1;
+                let sym = inst_sym(ctx, &inst.kind, &syms);
+                if let Some(s) = sym {
+                    if syms[d].is_none() || single {
+                        syms[d] = Some(s);
+                    }
+                }
+                if single {
+                    consts[d] = inst_const(ctx, &inst.kind, &consts);
+                }
+            }
+        }
+    }
+    FuncFacts { syms, consts, def }
+}
+
+/// A declared type, resolved: a project class keeps its qualified name.
+fn type_sym(ctx: &Ctx, ty: &str) -> Sym {
+    match ctx.program.class_of(ty, ctx.module) {
+        Some((m, c)) => match ctx.program.class_name(m, c) {
+            Some(q) => Sym::Path(q.into()),
+            None => Sym::Path(ty.into()),
+        },
+        None => Sym::Path(ty.into()),
+    }
+}
+
+fn var_sym(syms: &[Option<Sym>], v: VarId) -> Option<&Sym> {
+    syms.get(v as usize).and_then(|s| s.as_ref())
+}
+
+fn extend(sym: Option<&Sym>, field: &str) -> Option<Sym> {
+    match sym {
+        Some(Sym::Path(p)) if p.split('.').count() < MAX_SEGMENTS => {
+            Some(Sym::Path(format!("{p}.{field}").into()))
+        }
+        _ => None,
+    }
+}
+
+/// The callee of a call instruction.
+pub fn resolve_callee(ctx: &Ctx, callee: &Callee, syms: &[Option<Sym>]) -> CalleeRef {
+    match callee {
+        Callee::Path(p) => ctx.callee_path(p),
+        Callee::Method { receiver, name } => ctx.method(var_sym(syms, *receiver), name),
+        Callee::Value(v) => match var_sym(syms, *v) {
+            Some(Sym::Func(f)) => CalleeRef::Project(*f),
+            Some(Sym::Path(p)) => ctx.callee_path(p),
+            None => CalleeRef::Unknown,
+        },
+    }
+}
+
+fn inst_sym(ctx: &Ctx, kind: &InstKind, syms: &[Option<Sym>]) -> Option<Sym> {
+    match kind {
+        InstKind::Assign {
+            src: Operand::Var(v),
+            ..
+        } => var_sym(syms, *v).cloned(),
+        InstKind::Global { path, .. } => Some(ctx.global_sym(path)),
+        InstKind::Load { obj, field, .. } => extend(var_sym(syms, *obj), field),
+        InstKind::Call { callee, .. } => {
+            let c = resolve_callee(ctx, callee, syms);
+            ctx.call_result(&c)
+        }
+        InstKind::New { class, .. } => Some(type_sym(ctx, class)),
+        InstKind::FuncRef { func, .. } => Some(Sym::Func((ctx.module, *func))),
+        InstKind::UnOp {
+            op: UnOp::Other,
+            operand: Operand::Var(v),
+            ..
+        } => var_sym(syms, *v).cloned(),
+        _ => None,
+    }
+}
+
+fn operand_const<'c>(o: &'c Operand, consts: &'c [Option<Const>]) -> Option<&'c Const> {
+    match o {
+        Operand::Const(c) => Some(c),
+        Operand::Var(v) => consts.get(*v as usize).and_then(|c| c.as_ref()),
+    }
+}
+
+/// Truthiness of a constant (Python and JS agree on these).
+pub fn truthy(c: &Const) -> bool {
+    match c {
+        Const::Str(s) => !s.is_empty(),
+        Const::Int(i) => *i != 0,
+        Const::Float(f) => *f != 0.0,
+        Const::Bool(b) => *b,
+        Const::Null => false,
+    }
+}
+
+fn const_text(c: &Const) -> Option<String> {
+    match c {
+        Const::Str(s) => Some(s.clone()),
+        Const::Int(i) => Some(i.to_string()),
+        _ => None,
+    }
+}
+
+/// Longest constant string folded (bounds memory on generated code).
+const MAX_CONST_LEN: usize = 4096;
+
+fn inst_const(ctx: &Ctx, kind: &InstKind, consts: &[Option<Const>]) -> Option<Const> {
+    match kind {
+        InstKind::Assign { src, .. } => operand_const(src, consts).cloned(),
+        InstKind::Global { path, .. } => ctx.program.constant(path, ctx.module).cloned(),
+        InstKind::Concat { parts, .. } => {
+            let mut s = String::new();
+            for p in parts {
+                s.push_str(&const_text(operand_const(p, consts)?)?);
+                if s.len() > MAX_CONST_LEN {
+                    return None;
+                }
+            }
+            Some(Const::Str(s))
+        }
+        InstKind::BinOp { op, lhs, rhs, .. } => {
+            let (l, r) = (operand_const(lhs, consts)?, operand_const(rhs, consts)?);
+            fold_binop(*op, l, r)
+        }
+        InstKind::UnOp {
+            op: UnOp::Not,
+            operand,
+            ..
+        } => Some(Const::Bool(!truthy(operand_const(operand, consts)?))),
+        _ => None,
+    }
+}
+
+fn fold_binop(op: BinOp, l: &Const, r: &Const) -> Option<Const> {
+    Some(match (op, l, r) {
+        (BinOp::Add, Const::Str(a), Const::Str(b)) if a.len() + b.len() <= MAX_CONST_LEN => {
+            Const::Str(format!("{a}{b}"))
+        }
+        (BinOp::Add, Const::Int(a), Const::Int(b)) => Const::Int(a.checked_add(*b)?),
+        (BinOp::Sub, Const::Int(a), Const::Int(b)) => Const::Int(a.checked_sub(*b)?),
+        (BinOp::Mul, Const::Int(a), Const::Int(b)) => Const::Int(a.checked_mul(*b)?),
+        (BinOp::Eq, a, b) => Const::Bool(a == b),
+        (BinOp::Ne, a, b) => Const::Bool(a != b),
+        (BinOp::And, a, b) => {
+            if truthy(a) {
+                b.clone()
+            } else {
+                a.clone()
+            }
+        }
+        (BinOp::Or, a, b) => {
+            if truthy(a) {
+                a.clone()
+            } else {
+                b.clone()
+            }
+        }
+        _ => return None,
+    })
+}
