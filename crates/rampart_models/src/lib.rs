@@ -14,11 +14,26 @@ pub use schema::{
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+/// `(name, text)` for each file under `models/`, compiled into the binary.
+macro_rules! builtin_models {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../../models/", $name)))),*]
+    };
+}
+
 /// Every built-in model file: (name, text). Adding a library is one line here.
-pub static BUILTIN: &[(&str, &str)] = &[(
+pub static BUILTIN: &[(&str, &str)] = builtin_models![
     "python/stdlib.toml",
-    include_str!("../../../models/python/stdlib.toml"),
-)];
+    "java/http-clients.toml",
+    "java/io.toml",
+    "java/jdbc.toml",
+    "java/logging.toml",
+    "java/naming-xml-serialization.toml",
+    "java/process.toml",
+    "java/sanitizers.toml",
+    "java/servlet.toml",
+    "java/spring.toml",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
