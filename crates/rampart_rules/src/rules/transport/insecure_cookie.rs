@@ -1,0 +1,1125 @@
+use crate::ast;
+use crate::{FileContext, StructuralRule};
+use rampart_core::{Confidence, Finding, Language, RuleMeta, Severity};
+use tree_sitter::Node;
+
+rampart_core::declare_rule! {
+    /// ## What it does
+    /// Finds cookies set without the `Secure` flag (CWE-614) or without `HttpOnly` (CWE-1004)
+    /// where the framework makes the flags explicit: Flask, Django and Starlette
+    /// `response.set_cookie(...)`; Express `res.cookie(...)`, Fastify `reply.setCookie(...)`,
+    /// Next.js `cookies().set(...)` and `express-session`/`cookie-session` options; Java
+    /// `new Cookie(...)` passed to `response.addCookie` and Spring `ResponseCookie` builders;
+    /// ASP.NET Core `Response.Cookies.Append(...)` and `HttpCookie`; Go `http.SetCookie` with an
+    /// `http.Cookie`, Gin `c.SetCookie(...)`. Flask and Django settings that switch the flags
+    /// off (`SESSION_COOKIE_SECURE = False`) are reported too.
+    ///
+    /// Cookies whose name or value suggests a session, authentication or token are reported
+    /// with high confidence; cookies with a neutral name get a lower severity and confidence.
+    /// Preference cookies (`theme`, `lang`, `locale`, `consent`, ...) are meant to be read by
+    /// scripts, so a missing `HttpOnly` is not reported for them, and a missing `Secure` only
+    /// when it is explicitly switched off. Cookies being deleted (`max_age=0`, `MaxAge: -1`)
+    /// are not reported. The finding carries CWE-614 when `Secure` is missing or false, and
+    /// CWE-1004 when only `HttpOnly` is.
+    ///
+    /// ## Why is this bad
+    /// A cookie without `Secure` is also sent over plain HTTP, where anyone on the network can
+    /// read it and hijack the session. A cookie without `HttpOnly` is readable from JavaScript,
+    /// so a single cross-site scripting bug is enough to steal it.
+    ///
+    /// ## Example
+    /// ```python
+    /// resp.set_cookie("session_id", session_id)
+    /// ```
+    /// ```javascript
+    /// res.cookie("token", jwt, { httpOnly: false });
+    /// ```
+    ///
+    /// ## Fix
+    /// Set both flags (and a `SameSite` policy) on every cookie that identifies a user:
+    /// ```python
+    /// resp.set_cookie("session_id", session_id, secure=True, httponly=True, samesite="Lax")
+    /// ```
+    /// ```javascript
+    /// res.cookie("token", jwt, { httpOnly: true, secure: true, sameSite: "lax" });
+    /// ```
+    ///
+    /// ## References
+    /// - [CWE-614: Sensitive Cookie in HTTPS Session Without 'Secure' Attribute](https://cwe.mitre.org/data/definitions/614.html)
+    /// - [CWE-1004: Sensitive Cookie Without 'HttpOnly' Flag](https://cwe.mitre.org/data/definitions/1004.html)
+    /// - [OWASP Session Management Cheat Sheet: Cookies](https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html#cookies)
+    pub static INSECURE_COOKIE = {
+        id: "insecure-cookie",
+        name: "InsecureCookie",
+        cwe: 614,
+        other_cwes: [1004],
+        severity: Medium,
+        languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
+        summary: "Cookie set without the Secure or HttpOnly flag",
+        help: "set `Secure` and `HttpOnly` (and `SameSite`) on cookies that carry sessions or tokens",
+    }
+}
+
+pub struct InsecureCookie;
+
+impl StructuralRule for InsecureCookie {
+    fn meta(&self) -> &'static RuleMeta {
+        &INSECURE_COOKIE
+    }
+
+    fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Finding>) {
+        let src = ctx.file.text.as_str();
+        let language = ctx.file.language;
+        let root = ctx.tree.root_node();
+        let mut issues = Vec::new();
+        ast::walk(root, |node| match language {
+            Language::Python => python(node, src, &mut issues),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => {
+                javascript(node, src, language, &mut issues)
+            }
+            Language::Java => java(node, src, &mut issues),
+            Language::CSharp => csharp(node, src, &mut issues),
+            Language::Go => go(node, src, &mut issues),
+            _ => {}
+        });
+        for issue in issues {
+            out.push(
+                Finding::builder(
+                    &INSECURE_COOKIE,
+                    ctx.file
+                        .location(issue.node.start_byte(), issue.node.end_byte()),
+                    issue.message,
+                )
+                .cwe(issue.cwe)
+                .severity(issue.severity)
+                .confidence(issue.confidence)
+                .scope(ast::enclosing_scope(issue.node, src))
+                .anchor(issue.anchor)
+                .build(),
+            );
+        }
+    }
+}
+
+struct Issue<'t> {
+    node: Node<'t>,
+    message: String,
+    anchor: String,
+    cwe: u32,
+    severity: Severity,
+    confidence: Confidence,
+}
+
+/// What the code says about one cookie flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flag {
+    Missing,
+    On,
+    Off,
+    /// Set from an expression (`secure: isProd`): trusted.
+    Unknown,
+}
+
+impl Flag {
+    fn from_text(text: &str) -> Flag {
+        match text {
+            "True" | "true" => Flag::On,
+            "False" | "false" => Flag::Off,
+            _ => Flag::Unknown,
+        }
+    }
+
+    fn is_weak(self) -> bool {
+        matches!(self, Flag::Missing | Flag::Off)
+    }
+}
+
+/// One cookie being set, as far as the code shows it.
+struct Cookie<'t> {
+    node: Node<'t>,
+    /// The creating call or literal, for messages.
+    display: String,
+    name: Option<String>,
+    /// Source text of the value expression, a hint at what the cookie holds.
+    value: String,
+    secure: Flag,
+    http_only: Flag,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sensitivity {
+    /// Session, authentication or token cookies.
+    Sensitive,
+    Neutral,
+    /// Preferences meant for scripts: `theme`, `lang`.
+    Preference,
+}
+
+const SENSITIVE_WORDS: &[&str] = &[
+    "session",
+    "sess",
+    "sid",
+    "auth",
+    "token",
+    "jwt",
+    "access",
+    "refresh",
+    "remember",
+    "login",
+    "logged",
+    "credential",
+    "credentials",
+    "apikey",
+    "identity",
+    "bearer",
+    "secret",
+    "user",
+    "userid",
+    "uid",
+    "account",
+    "connect",
+    "oauth",
+    "saml",
+    "sso",
+];
+
+const PREFERENCE_WORDS: &[&str] = &[
+    "theme",
+    "lang",
+    "language",
+    "locale",
+    "i18n",
+    "tz",
+    "timezone",
+    "currency",
+    "consent",
+    "preferences",
+    "preference",
+    "prefs",
+    "pref",
+    "ui",
+    "sidebar",
+    "dark",
+    "mode",
+    "color",
+    "font",
+    "region",
+    "country",
+    "banner",
+    "tour",
+    "onboarding",
+    "dismissed",
+    "seen",
+    "visited",
+    "layout",
+    "view",
+    "sort",
+    "filter",
+    "csrf",
+    "xsrf",
+    "ga",
+    "gdpr",
+    "analytics",
+    "cart",
+];
+
+fn sensitivity(name: Option<&str>, value: &str) -> Sensitivity {
+    let is = |text: &str, list: &[&str]| {
+        let words = ast::words(text);
+        words.iter().any(|w| list.contains(&w.as_str()))
+            || list
+                .iter()
+                .any(|l| l.len() > 4 && text.to_ascii_lowercase().contains(l))
+    };
+    if let Some(name) = name {
+        if is(name, SENSITIVE_WORDS) {
+            return Sensitivity::Sensitive;
+        }
+        if is(name, PREFERENCE_WORDS) {
+            return Sensitivity::Preference;
+        }
+    }
+    if is(value, &["session", "token", "jwt", "sid", "auth"]) {
+        return Sensitivity::Sensitive;
+    }
+    Sensitivity::Neutral
+}
+
+fn judge<'t>(cookie: Cookie<'t>, out: &mut Vec<Issue<'t>>) {
+    let level = sensitivity(cookie.name.as_deref(), &cookie.value);
+    let shown = cookie
+        .name
+        .as_deref()
+        .map(|n| format!("cookie `{n}`"))
+        .unwrap_or_else(|| "cookie".to_string());
+    let phrase = |flag: Flag, name: &str| match flag {
+        Flag::Off => format!("`{name}` switched off"),
+        _ => format!("no `{name}` flag"),
+    };
+    let (cwe, what) = match (cookie.secure.is_weak(), cookie.http_only.is_weak()) {
+        (true, true) => (
+            614,
+            format!(
+                "{} and {}",
+                phrase(cookie.secure, "Secure"),
+                phrase(cookie.http_only, "HttpOnly")
+            ),
+        ),
+        (true, false) => (614, phrase(cookie.secure, "Secure")),
+        (false, true) => (1004, phrase(cookie.http_only, "HttpOnly")),
+        (false, false) => return,
+    };
+    let explicit_off = (cwe == 614 && cookie.secure == Flag::Off)
+        || (cwe == 1004 && cookie.http_only == Flag::Off);
+    let (severity, confidence) = match level {
+        Sensitivity::Sensitive => (Severity::Medium, Confidence::High),
+        Sensitivity::Neutral if explicit_off => (Severity::Low, Confidence::High),
+        Sensitivity::Neutral if cwe == 614 => (Severity::Low, Confidence::Medium),
+        Sensitivity::Neutral => (Severity::Low, Confidence::Low),
+        Sensitivity::Preference if cwe == 614 && cookie.secure == Flag::Off => {
+            (Severity::Low, Confidence::Medium)
+        }
+        Sensitivity::Preference => return,
+    };
+    out.push(Issue {
+        node: cookie.node,
+        message: format!("{shown} is set with {what} in `{}`", cookie.display),
+        anchor: format!(
+            "{} {}",
+            cookie.name.as_deref().unwrap_or(""),
+            cookie.display
+        ),
+        cwe,
+        severity,
+        confidence,
+    });
+}
+
+/// A direct finding for a setting that switches a flag off (`SESSION_COOKIE_SECURE = False`).
+fn setting_off<'t>(node: Node<'t>, src: &str, setting: &str, cwe: u32, out: &mut Vec<Issue<'t>>) {
+    let flag = if cwe == 614 { "Secure" } else { "HttpOnly" };
+    out.push(Issue {
+        node,
+        message: format!("`{setting}` switches off the `{flag}` flag of the framework's cookies"),
+        anchor: ast::text(node, src).chars().take(120).collect(),
+        cwe,
+        severity: Severity::Medium,
+        confidence: Confidence::Medium,
+    });
+}
+
+/// The cookie name or value named by an argument: a literal's value, otherwise the code.
+fn literal_or_text(node: Option<Node<'_>>, src: &str) -> Option<String> {
+    let node = node?;
+    Some(ast::string_value(node, src).unwrap_or_else(|| ast::text(node, src).to_string()))
+}
+
+fn is_zero_or_negative(node: Option<Node<'_>>, src: &str) -> bool {
+    node.is_some_and(|n| {
+        let t = ast::text(n, src).trim();
+        t == "0" || t.starts_with('-') || t == "new Date(0)" || t.contains("Unix(0")
+    })
+}
+
+/// Whether the cookie value is an empty string literal: clearing, not setting.
+fn is_empty_value(node: Option<Node<'_>>, src: &str) -> bool {
+    node.is_some_and(|n| ast::string_value(n, src).is_some_and(|s| s.is_empty()))
+}
+
+/// The scope to search for a variable's creation and later changes: its function, or the file.
+fn scope_of(node: Node<'_>) -> Node<'_> {
+    let mut top = node;
+    while let Some(p) = top.parent() {
+        top = p;
+    }
+    ast::enclosing_function(node).unwrap_or(top)
+}
+
+/// The last value assigned to variable `name` before `at`, in `at`'s function.
+fn creation_of<'t>(at: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
+    ast::assignments_before(scope_of(at), name, at.start_byte(), src)
+        .into_iter()
+        .next_back()
+}
+
+/// `(field, value)` for each `var.field = value` in `at`'s function.
+fn member_assignments<'t>(at: Node<'t>, var: &str, src: &str) -> Vec<(String, Node<'t>)> {
+    let mut out = Vec::new();
+    ast::walk(scope_of(at), |n| {
+        if let Some((target, value)) = ast::assignment_parts(n) {
+            if let Some((object, field)) = ast::member_parts(target) {
+                if ast::text(object, src) == var {
+                    out.push((ast::text(field, src).to_string(), value));
+                }
+            }
+        }
+    });
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Python
+
+const DJANGO_FLASK_SETTINGS: &[(&str, u32)] = &[
+    ("SESSION_COOKIE_SECURE", 614),
+    ("CSRF_COOKIE_SECURE", 614),
+    ("REMEMBER_COOKIE_SECURE", 614),
+    ("SESSION_COOKIE_HTTPONLY", 1004),
+    ("REMEMBER_COOKIE_HTTPONLY", 1004),
+];
+
+fn python<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
+    match node.kind() {
+        "call" => {
+            let Some(call) = ast::call(node, src, Language::Python) else {
+                return;
+            };
+            if call.name != "set_cookie" || call.receiver.is_none() {
+                return;
+            }
+            if call
+                .args
+                .iter()
+                .any(|a| matches!(a.value.kind(), "dictionary_splat" | "list_splat"))
+            {
+                return;
+            }
+            let arg = |kw: &str, i: usize| call.keyword(kw).or_else(|| call.positional(i));
+            let value = arg("value", 1);
+            if is_zero_or_negative(arg("max_age", 2), src)
+                || is_zero_or_negative(arg("expires", 3), src)
+                || is_empty_value(value, src)
+            {
+                return;
+            }
+            let flag = |kw: &str, i: usize| {
+                arg(kw, i).map_or(Flag::Missing, |v| Flag::from_text(ast::text(v, src)))
+            };
+            judge(
+                Cookie {
+                    node,
+                    display: ast::call_display(&call, src),
+                    name: literal_or_text(arg("key", 0), src),
+                    value: literal_or_text(value, src).unwrap_or_default(),
+                    secure: flag("secure", 6),
+                    http_only: flag("httponly", 7),
+                },
+                out,
+            );
+        }
+        "assignment" => {
+            let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) else {
+                return;
+            };
+            if right.kind() != "false" {
+                return;
+            }
+            let name = match left.kind() {
+                "identifier" => Some(ast::text(left, src).to_string()),
+                "subscript" => left
+                    .child_by_field_name("subscript")
+                    .and_then(|k| ast::string_value(k, src)),
+                _ => None,
+            };
+            if let Some((setting, cwe)) =
+                name.and_then(|n| DJANGO_FLASK_SETTINGS.iter().find(|(s, _)| *s == n).copied())
+            {
+                setting_off(node, src, setting, cwe, out);
+            }
+        }
+        "keyword_argument" => {
+            let (Some(name), Some(value)) = (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            ) else {
+                return;
+            };
+            let name = ast::text(name, src);
+            if value.kind() == "false" {
+                if let Some((setting, cwe)) = DJANGO_FLASK_SETTINGS.iter().find(|(s, _)| *s == name)
+                {
+                    setting_off(node, src, setting, *cwe, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JavaScript / TypeScript
+
+/// The `secure` and `httpOnly` flags of an options object literal (a spread makes a missing
+/// flag unknown).
+fn js_object_flags<'t>(obj: Node<'t>, src: &str) -> (Flag, Flag, Option<Node<'t>>, bool) {
+    let mut secure = Flag::Missing;
+    let mut http_only = Flag::Missing;
+    let mut max_age = None;
+    let mut spread = false;
+    for member in ast::named_children(obj) {
+        match member.kind() {
+            "pair" => {
+                let (Some(k), Some(v)) = (
+                    member.child_by_field_name("key"),
+                    member.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                let key = ast::string_value(k, src).unwrap_or_else(|| ast::text(k, src).into());
+                match key.to_ascii_lowercase().as_str() {
+                    "secure" => secure = Flag::from_text(ast::text(v, src)),
+                    "httponly" => http_only = Flag::from_text(ast::text(v, src)),
+                    "maxage" | "expires" => max_age = Some(v),
+                    _ => {}
+                }
+            }
+            "shorthand_property_identifier" => match ast::text(member, src) {
+                "secure" => secure = Flag::Unknown,
+                "httpOnly" => http_only = Flag::Unknown,
+                _ => {}
+            },
+            "spread_element" => spread = true,
+            _ => {}
+        }
+    }
+    if spread {
+        if secure == Flag::Missing {
+            secure = Flag::Unknown;
+        }
+        if http_only == Flag::Missing {
+            http_only = Flag::Unknown;
+        }
+    }
+    (secure, http_only, max_age, spread)
+}
+
+/// An options argument as an object literal, following a variable to its initialiser.
+fn js_options<'t>(arg: Node<'t>, src: &str) -> Option<Node<'t>> {
+    match arg.kind() {
+        "object" => Some(arg),
+        "identifier" => creation_of(arg, ast::text(arg, src), src).filter(|v| v.kind() == "object"),
+        _ => None,
+    }
+}
+
+const JS_SESSION_MIDDLEWARE: &[&str] = &["session", "cookieSession", "expressSession"];
+
+fn javascript<'t>(node: Node<'t>, src: &str, language: Language, out: &mut Vec<Issue<'t>>) {
+    if node.kind() == "object" {
+        js_session_options(node, src, out);
+        return;
+    }
+    if node.kind() != "call_expression" {
+        return;
+    }
+    let Some(call) = ast::call(node, src, language) else {
+        return;
+    };
+    let Some(receiver) = call.receiver else {
+        return;
+    };
+    let receiver_text = ast::text(receiver, src);
+    let koa = receiver_text.starts_with("ctx") && receiver_text.ends_with("cookies");
+    let cookie_store = receiver_text.ends_with("cookies") || receiver_text.ends_with("cookies()");
+    let is_setter = match call.name.as_str() {
+        "cookie" | "setCookie" => true,
+        "set" => cookie_store,
+        _ => false,
+    };
+    if !is_setter {
+        return;
+    }
+    let positional: Vec<Node<'t>> = call.args.iter().map(|a| a.value).collect();
+    // Next.js `cookies().set({ name, value, httpOnly, secure })`.
+    let (name, value, options) = match positional.as_slice() {
+        [obj] if obj.kind() == "object" => {
+            let field = |k: &str| {
+                ast::named_children(*obj)
+                    .into_iter()
+                    .filter(|p| p.kind() == "pair")
+                    .find(|p| {
+                        p.child_by_field_name("key")
+                            .is_some_and(|key| ast::text(key, src) == k)
+                    })
+                    .and_then(|p| p.child_by_field_name("value"))
+            };
+            (field("name"), field("value"), Some(*obj))
+        }
+        [n, v] => (Some(*n), Some(*v), None),
+        [n, v, o, ..] => match js_options(*o, src) {
+            Some(obj) => (Some(*n), Some(*v), Some(obj)),
+            // Options built elsewhere: cannot tell.
+            None => return,
+        },
+        _ => return,
+    };
+    if is_empty_value(value, src) {
+        return;
+    }
+    let (secure, mut http_only) = match options {
+        Some(obj) => {
+            let (s, h, max_age, _) = js_object_flags(obj, src);
+            if is_zero_or_negative(max_age, src) {
+                return;
+            }
+            (s, h)
+        }
+        None => (Flag::Missing, Flag::Missing),
+    };
+    // Koa cookies are HttpOnly unless told otherwise.
+    if koa && http_only == Flag::Missing {
+        http_only = Flag::On;
+    }
+    judge(
+        Cookie {
+            node,
+            display: ast::call_display(&call, src),
+            name: literal_or_text(name, src),
+            value: literal_or_text(value, src).unwrap_or_default(),
+            secure,
+            http_only,
+        },
+        out,
+    );
+}
+
+/// `session({ cookie: { secure: false } })`, `cookieSession({ httpOnly: false })`: flags
+/// switched off explicitly in session middleware options.
+fn js_session_options<'t>(obj: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
+    let Some(parent) = obj.parent() else {
+        return;
+    };
+    let in_middleware = |args: Node<'_>| {
+        args.parent()
+            .and_then(|c| c.child_by_field_name("function"))
+            .is_some_and(|f| {
+                let t = ast::text(f, src);
+                JS_SESSION_MIDDLEWARE.contains(&t.rsplit('.').next().unwrap_or(t))
+            })
+    };
+    let relevant = match parent.kind() {
+        "pair" => parent
+            .child_by_field_name("key")
+            .is_some_and(|k| ast::text(k, src) == "cookie"),
+        "arguments" => in_middleware(parent),
+        _ => false,
+    };
+    if !relevant {
+        return;
+    }
+    let (secure, http_only, _, _) = js_object_flags(obj, src);
+    if secure == Flag::Off {
+        setting_off(obj, src, "secure: false", 614, out);
+    } else if http_only == Flag::Off {
+        setting_off(obj, src, "httpOnly: false", 1004, out);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Java
+
+fn java<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
+    if node.kind() != "method_invocation" {
+        return;
+    }
+    let Some(call) = ast::call(node, src, Language::Java) else {
+        return;
+    };
+    match call.name.as_str() {
+        "addCookie" => {
+            let Some(arg) = call.positional(0) else {
+                return;
+            };
+            let (creation, var) = match arg.kind() {
+                "object_creation_expression" => (arg, None),
+                "identifier" => {
+                    let var = ast::text(arg, src);
+                    match creation_of(node, var, src) {
+                        Some(c) if c.kind() == "object_creation_expression" => (c, Some(var)),
+                        // Built by a helper or passed in: judged where it is built.
+                        _ => return,
+                    }
+                }
+                _ => return,
+            };
+            let Some(created) = ast::call(creation, src, Language::Java) else {
+                return;
+            };
+            if created.name != "Cookie" {
+                return;
+            }
+            let mut secure = Flag::Missing;
+            let mut http_only = Flag::Missing;
+            if let Some(var) = var {
+                for setter in ast::calls(scope_of(node), src, Language::Java) {
+                    if setter.receiver.map(|r| ast::text(r, src)) != Some(var) {
+                        continue;
+                    }
+                    let value = setter.positional(0).map(|v| ast::text(v, src));
+                    match (setter.name.as_str(), value) {
+                        ("setSecure", Some(v)) => secure = Flag::from_text(v),
+                        ("setHttpOnly", Some(v)) => http_only = Flag::from_text(v),
+                        ("setMaxAge", _) if is_zero_or_negative(setter.positional(0), src) => {
+                            return
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            judge(
+                Cookie {
+                    node,
+                    display: ast::call_display(&call, src),
+                    name: literal_or_text(created.positional(0), src),
+                    value: literal_or_text(created.positional(1), src).unwrap_or_default(),
+                    secure,
+                    http_only,
+                },
+                out,
+            );
+        }
+        "from" | "fromClientResponse"
+            if call
+                .receiver
+                .is_some_and(|r| ast::text(r, src).ends_with("ResponseCookie")) =>
+        {
+            // Walk up the builder chain: `ResponseCookie.from(..).httpOnly(true).secure(true).build()`.
+            let mut secure = Flag::Missing;
+            let mut http_only = Flag::Missing;
+            let mut cur = node;
+            let mut built = false;
+            while let Some(parent) = cur.parent() {
+                if parent.kind() != "method_invocation"
+                    || parent.child_by_field_name("object") != Some(cur)
+                {
+                    break;
+                }
+                let Some(step) = ast::call(parent, src, Language::Java) else {
+                    break;
+                };
+                let arg = step.positional(0);
+                match step.name.as_str() {
+                    "secure" => {
+                        secure = arg.map_or(Flag::On, |a| Flag::from_text(ast::text(a, src)))
+                    }
+                    "httpOnly" => {
+                        http_only = arg.map_or(Flag::On, |a| Flag::from_text(ast::text(a, src)))
+                    }
+                    "maxAge" if is_zero_or_negative(arg, src) => return,
+                    "build" => built = true,
+                    _ => {}
+                }
+                cur = parent;
+            }
+            if !built {
+                return;
+            }
+            judge(
+                Cookie {
+                    node: cur,
+                    display: format!(
+                        "ResponseCookie.from({}, …)",
+                        call.positional(0).map_or("", |a| ast::text(a, src))
+                    ),
+                    name: literal_or_text(call.positional(0), src),
+                    value: literal_or_text(call.positional(1), src).unwrap_or_default(),
+                    secure,
+                    http_only,
+                },
+                out,
+            );
+        }
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// C#
+
+/// `Secure` and `HttpOnly` from an object initializer `{ Secure = true, HttpOnly = false }`.
+fn cs_initializer_flags(creation: Node<'_>, src: &str, secure: &mut Flag, http_only: &mut Flag) {
+    let Some(init) = creation.child_by_field_name("initializer") else {
+        return;
+    };
+    for a in ast::named_children(init) {
+        if let Some((t, v)) = ast::assignment_parts(a) {
+            match ast::text(t, src) {
+                "Secure" => *secure = Flag::from_text(ast::text(v, src)),
+                "HttpOnly" => *http_only = Flag::from_text(ast::text(v, src)),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Flags of a `CookieOptions`/`HttpCookie` value: an inline creation, or a variable with its
+/// creation and later `x.Secure = ...` assignments. `None` when it cannot be told.
+fn cs_flags(value: Node<'_>, at: Node<'_>, src: &str) -> Option<(Flag, Flag, String)> {
+    let mut secure = Flag::Missing;
+    let mut http_only = Flag::Missing;
+    let ty = |c: Node<'_>| {
+        c.child_by_field_name("type")
+            .map(|t| ast::text(t, src).to_string())
+            .unwrap_or_default()
+    };
+    match value.kind() {
+        "object_creation_expression" => {
+            cs_initializer_flags(value, src, &mut secure, &mut http_only);
+            Some((secure, http_only, ty(value)))
+        }
+        "identifier" => {
+            let var = ast::text(value, src);
+            let creation =
+                creation_of(at, var, src).filter(|c| c.kind() == "object_creation_expression")?;
+            cs_initializer_flags(creation, src, &mut secure, &mut http_only);
+            for (field, v) in member_assignments(at, var, src) {
+                match field.as_str() {
+                    "Secure" => secure = Flag::from_text(ast::text(v, src)),
+                    "HttpOnly" => http_only = Flag::from_text(ast::text(v, src)),
+                    _ => {}
+                }
+            }
+            Some((secure, http_only, ty(creation)))
+        }
+        _ => None,
+    }
+}
+
+fn csharp<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
+    match node.kind() {
+        "invocation_expression" => {
+            let Some(call) = ast::call(node, src, Language::CSharp) else {
+                return;
+            };
+            let receiver = call.receiver.map_or("", |r| ast::text(r, src));
+            if !receiver.ends_with("Cookies") {
+                return;
+            }
+            let positional: Vec<Node<'t>> = call.args.iter().map(|a| a.value).collect();
+            let cookie = match (call.name.as_str(), positional.as_slice()) {
+                // ASP.NET Core: `Response.Cookies.Append(name, value[, options])`.
+                ("Append", [name, value, rest @ ..]) => {
+                    let (secure, http_only) = match rest.first() {
+                        Some(opts) => match cs_flags(*opts, node, src) {
+                            Some((s, h, _)) => (s, h),
+                            None => return,
+                        },
+                        None => (Flag::Missing, Flag::Missing),
+                    };
+                    if is_empty_value(Some(*value), src) {
+                        return;
+                    }
+                    Cookie {
+                        node,
+                        display: ast::call_display(&call, src),
+                        name: literal_or_text(Some(*name), src),
+                        value: ast::text(*value, src).to_string(),
+                        secure,
+                        http_only,
+                    }
+                }
+                // ASP.NET: `Response.Cookies.Add(new HttpCookie(name, value) { ... })`.
+                ("Add" | "Set", [cookie]) => {
+                    let Some((secure, http_only, ty)) = cs_flags(*cookie, node, src) else {
+                        return;
+                    };
+                    if !ty.ends_with("HttpCookie") {
+                        return;
+                    }
+                    let creation = if cookie.kind() == "identifier" {
+                        creation_of(node, ast::text(*cookie, src), src)
+                    } else {
+                        Some(*cookie)
+                    };
+                    let created = creation.and_then(|c| ast::call(c, src, Language::CSharp));
+                    Cookie {
+                        node,
+                        display: ast::call_display(&call, src),
+                        name: literal_or_text(created.as_ref().and_then(|c| c.positional(0)), src),
+                        value: literal_or_text(created.as_ref().and_then(|c| c.positional(1)), src)
+                            .unwrap_or_default(),
+                        secure,
+                        http_only,
+                    }
+                }
+                _ => return,
+            };
+            judge(cookie, out);
+        }
+        "assignment_expression" => {
+            // `options.Cookie.HttpOnly = false`, `options.Cookie.SecurePolicy = CookieSecurePolicy.None`.
+            let Some((target, value)) = ast::assignment_parts(node) else {
+                return;
+            };
+            let target_text = ast::text(target, src);
+            let value_text = ast::text(value, src);
+            if target_text.ends_with("Cookie.HttpOnly") && value_text == "false" {
+                setting_off(node, src, target_text, 1004, out);
+            } else if target_text.ends_with("Cookie.SecurePolicy")
+                && value_text.ends_with("CookieSecurePolicy.None")
+            {
+                setting_off(node, src, target_text, 614, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Go
+
+/// Fields of an `http.Cookie{...}` literal plus later `c.Secure = ...` assignments.
+fn go_cookie<'t>(arg: Node<'t>, at: Node<'t>, src: &str) -> Option<(Node<'t>, Flag, Flag)> {
+    let unwrap = |n: Node<'t>| {
+        if n.kind() == "unary_expression" {
+            n.child_by_field_name("operand").unwrap_or(n)
+        } else {
+            n
+        }
+    };
+    let arg = unwrap(arg);
+    let (literal, var) = match arg.kind() {
+        "composite_literal" => (arg, None),
+        "identifier" => {
+            let var = ast::text(arg, src);
+            let created = creation_of(at, var, src).map(unwrap)?;
+            (created.kind() == "composite_literal").then_some(())?;
+            (created, Some(var))
+        }
+        _ => return None,
+    };
+    let ty = ast::text(literal.child_by_field_name("type")?, src);
+    if !ty.ends_with("Cookie") {
+        return None;
+    }
+    let mut secure = Flag::Missing;
+    let mut http_only = Flag::Missing;
+    let body = literal.child_by_field_name("body")?;
+    for el in ast::named_children(body) {
+        if el.kind() != "keyed_element" {
+            continue;
+        }
+        let parts = ast::named_children(el);
+        let (Some(k), Some(v)) = (parts.first(), parts.get(1)) else {
+            continue;
+        };
+        match ast::text(*k, src) {
+            "Secure" => secure = Flag::from_text(ast::text(*v, src)),
+            "HttpOnly" | "HTTPOnly" => http_only = Flag::from_text(ast::text(*v, src)),
+            "MaxAge" if is_zero_or_negative(Some(*v), src) => return None,
+            "Expires" if ast::text(*v, src).contains("Unix(0") => return None,
+            "Value" if is_empty_value(Some(*v), src) => return None,
+            _ => {}
+        }
+    }
+    if let Some(var) = var {
+        for (field, v) in member_assignments(at, var, src) {
+            match field.as_str() {
+                "Secure" => secure = Flag::from_text(ast::text(v, src)),
+                "HttpOnly" | "HTTPOnly" => http_only = Flag::from_text(ast::text(v, src)),
+                "MaxAge" if is_zero_or_negative(Some(v), src) => return None,
+                _ => {}
+            }
+        }
+    }
+    Some((literal, secure, http_only))
+}
+
+fn go_field<'t>(literal: Node<'t>, field: &str, src: &str) -> Option<Node<'t>> {
+    let body = literal.child_by_field_name("body")?;
+    ast::named_children(body)
+        .into_iter()
+        .filter(|e| e.kind() == "keyed_element")
+        .find_map(|e| {
+            let parts = ast::named_children(e);
+            (parts.first().map(|k| ast::text(*k, src)) == Some(field))
+                .then(|| parts.get(1).copied())
+                .flatten()
+        })
+}
+
+fn go<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
+    if node.kind() != "call_expression" {
+        return;
+    }
+    let Some(call) = ast::call(node, src, Language::Go) else {
+        return;
+    };
+    let positional: Vec<Node<'t>> = call.args.iter().map(|a| a.value).collect();
+    let display = ast::call_display(&call, src);
+    match (call.name.as_str(), positional.as_slice()) {
+        // Gin: `c.SetCookie(name, value, maxAge, path, domain, secure, httpOnly)`.
+        ("SetCookie", [name, value, max_age, _, _, secure, http_only]) => {
+            if is_zero_or_negative(Some(*max_age), src) || is_empty_value(Some(*value), src) {
+                return;
+            }
+            judge(
+                Cookie {
+                    node,
+                    display,
+                    name: literal_or_text(Some(*name), src),
+                    value: ast::text(*value, src).to_string(),
+                    secure: Flag::from_text(ast::text(*secure, src)),
+                    http_only: Flag::from_text(ast::text(*http_only, src)),
+                },
+                out,
+            );
+        }
+        // `http.SetCookie(w, cookie)`, Echo `c.SetCookie(cookie)`, Fiber `c.Cookie(cookie)`.
+        ("SetCookie", [_, cookie]) | ("SetCookie" | "Cookie", [cookie]) => {
+            let Some((literal, secure, http_only)) = go_cookie(*cookie, node, src) else {
+                return;
+            };
+            judge(
+                Cookie {
+                    node,
+                    display,
+                    name: literal_or_text(go_field(literal, "Name", src), src),
+                    value: go_field(literal, "Value", src)
+                        .map(|v| ast::text(v, src).to_string())
+                        .unwrap_or_default(),
+                    secure,
+                    http_only,
+                },
+                out,
+            );
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{assert_cases, check};
+
+    const RULE: &InsecureCookie = &InsecureCookie;
+
+    #[test]
+    fn python() {
+        assert_cases(
+            RULE,
+            Language::Python,
+            &[
+                "@app.route('/login', methods=['POST'])\ndef login():\n    resp = make_response(redirect('/'))\n    resp.set_cookie('session_id', session_id)\n    return resp\n",
+                "def login(request):\n    response = HttpResponse('ok')\n    response.set_cookie('auth_token', token, httponly=True, secure=False)\n    return response\n",
+                "@router.post('/token')\nasync def token(response: Response):\n    response.set_cookie(key='access_token', value=f'Bearer {jwt}', secure=True)\n    return {}\n",
+                "SESSION_COOKIE_SECURE = False\n",
+                "app.config['SESSION_COOKIE_HTTPONLY'] = False\n",
+            ],
+            &[
+                "resp.set_cookie('session_id', sid, secure=True, httponly=True, samesite='Lax')\n",
+                "resp.set_cookie('theme', 'dark')\n",
+                "resp.set_cookie('session_id', '', max_age=0)\n",
+                "resp.set_cookie('session', sid, **COOKIE_OPTS)\n",
+                "SESSION_COOKIE_SECURE = True\nSESSION_COOKIE_HTTPONLY = True\n",
+            ],
+        );
+    }
+
+    #[test]
+    fn javascript() {
+        for lang in [Language::JavaScript, Language::TypeScript] {
+            assert_cases(
+                RULE,
+                lang,
+                &[
+                    "app.post('/login', (req, res) => {\n  res.cookie('token', token);\n  res.json({ ok: true });\n});\n",
+                    "res.cookie('sessionId', id, { httpOnly: false, secure: true });\n",
+                    "res.cookie('jwt', accessToken, { httpOnly: true, maxAge: 3600000 });\n",
+                    "app.use(session({ secret: process.env.SECRET, cookie: { secure: false } }));\n",
+                    "cookies().set('session', token, { httpOnly: true });\n",
+                ],
+                &[
+                    "res.cookie('token', token, { httpOnly: true, secure: true, sameSite: 'strict' });\n",
+                    "res.cookie('theme', 'dark', { maxAge: 31536000 });\n",
+                    "res.cookie('token', '', { expires: new Date(0) });\n",
+                    "res.cookie('token', token, cookieOptions);\n",
+                    "res.cookie('session', sid, { httpOnly: true, secure: process.env.NODE_ENV === 'production' });\n",
+                    "const opts = { httpOnly: true, secure: true };\nres.cookie('session', sid, opts);\n",
+                ],
+            );
+        }
+    }
+
+    #[test]
+    fn java() {
+        assert_cases(
+            RULE,
+            Language::Java,
+            &[
+                "class C {\n  void login(HttpServletResponse response, String token) {\n    Cookie cookie = new Cookie(\"JSESSIONID\", token);\n    cookie.setPath(\"/\");\n    response.addCookie(cookie);\n  }\n}\n",
+                "class C {\n  void login(HttpServletResponse response, String token) {\n    Cookie cookie = new Cookie(\"auth_token\", token);\n    cookie.setHttpOnly(true);\n    cookie.setSecure(false);\n    response.addCookie(cookie);\n  }\n}\n",
+                "class C {\n  void f(HttpServletResponse response) {\n    response.addCookie(new Cookie(\"remember_me\", value));\n  }\n}\n",
+                "class C {\n  ResponseEntity<?> f(String jwt) {\n    ResponseCookie c = ResponseCookie.from(\"access_token\", jwt).httpOnly(true).path(\"/\").build();\n    return ok(c);\n  }\n}\n",
+            ],
+            &[
+                "class C {\n  void login(HttpServletResponse response, String token) {\n    Cookie cookie = new Cookie(\"JSESSIONID\", token);\n    cookie.setHttpOnly(true);\n    cookie.setSecure(true);\n    response.addCookie(cookie);\n  }\n}\n",
+                "class C {\n  void logout(HttpServletResponse response) {\n    Cookie cookie = new Cookie(\"token\", null);\n    cookie.setMaxAge(0);\n    response.addCookie(cookie);\n  }\n}\n",
+                "class C {\n  void f(HttpServletResponse response) {\n    response.addCookie(cookieFactory.session(token));\n  }\n}\n",
+                "class C {\n  ResponseCookie f(String jwt) {\n    return ResponseCookie.from(\"access_token\", jwt).httpOnly(true).secure(true).build();\n  }\n}\n",
+            ],
+        );
+    }
+
+    #[test]
+    fn csharp() {
+        assert_cases(
+            RULE,
+            Language::CSharp,
+            &[
+                "class C {\n  IActionResult Login() {\n    Response.Cookies.Append(\"AuthToken\", token);\n    return Ok();\n  }\n}\n",
+                "class C {\n  IActionResult Login() {\n    Response.Cookies.Append(\"session\", sid, new CookieOptions { Secure = false, HttpOnly = false });\n    return Ok();\n  }\n}\n",
+                "class C {\n  void Login() {\n    var options = new CookieOptions { HttpOnly = true };\n    Response.Cookies.Append(\"refresh_token\", refresh, options);\n  }\n}\n",
+                "class C {\n  void Login() {\n    var cookie = new HttpCookie(\"ASP.NET_SessionId\", id);\n    Response.Cookies.Add(cookie);\n  }\n}\n",
+                "class Startup {\n  void Configure(CookieAuthenticationOptions options) {\n    options.Cookie.SecurePolicy = CookieSecurePolicy.None;\n  }\n}\n",
+            ],
+            &[
+                "class C {\n  void Login() {\n    Response.Cookies.Append(\"session\", sid, new CookieOptions { Secure = true, HttpOnly = true, SameSite = SameSiteMode.Strict });\n  }\n}\n",
+                "class C {\n  void Login() {\n    var options = new CookieOptions();\n    options.Secure = true;\n    options.HttpOnly = true;\n    Response.Cookies.Append(\"session\", sid, options);\n  }\n}\n",
+                "class C {\n  void Pref() {\n    Response.Cookies.Append(\"theme\", \"dark\", new CookieOptions { Secure = true });\n  }\n}\n",
+            ],
+        );
+    }
+
+    #[test]
+    fn go() {
+        assert_cases(
+            RULE,
+            Language::Go,
+            &[
+                "package main\n\nfunc login(w http.ResponseWriter, r *http.Request) {\n\thttp.SetCookie(w, &http.Cookie{Name: \"session_token\", Value: token, Path: \"/\"})\n}\n",
+                "package main\n\nfunc login(w http.ResponseWriter, r *http.Request) {\n\tcookie := &http.Cookie{Name: \"session\", Value: sid, HttpOnly: true}\n\thttp.SetCookie(w, cookie)\n}\n",
+                "package main\n\nfunc login(c *gin.Context) {\n\tc.SetCookie(\"token\", token, 3600, \"/\", \"\", false, true)\n}\n",
+                "package main\n\nfunc login(w http.ResponseWriter) {\n\tc := http.Cookie{Name: \"auth\", Value: tok, Secure: true}\n\thttp.SetCookie(w, &c)\n}\n",
+            ],
+            &[
+                "package main\n\nfunc login(w http.ResponseWriter) {\n\thttp.SetCookie(w, &http.Cookie{Name: \"session_token\", Value: token, Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})\n}\n",
+                "package main\n\nfunc logout(w http.ResponseWriter) {\n\thttp.SetCookie(w, &http.Cookie{Name: \"session_token\", Value: \"\", MaxAge: -1})\n}\n",
+                "package main\n\nfunc login(c *gin.Context) {\n\tc.SetCookie(\"token\", token, 3600, \"/\", \"\", true, true)\n}\n",
+                "package main\n\nfunc login(w http.ResponseWriter) {\n\tcookie := &http.Cookie{Name: \"session\", Value: sid}\n\tcookie.Secure = true\n\tcookie.HttpOnly = true\n\thttp.SetCookie(w, cookie)\n}\n",
+            ],
+        );
+    }
+
+    #[test]
+    fn reports_the_exact_cwe() {
+        let f = check(
+            RULE,
+            Language::JavaScript,
+            "res.cookie('token', t, { secure: true });\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].cwe, 1004);
+        let f = check(
+            RULE,
+            Language::JavaScript,
+            "res.cookie('token', t, { httpOnly: true });\n",
+        );
+        assert_eq!(f[0].cwe, 614);
+        assert!(f[0].message.contains("`token`"), "{}", f[0].message);
+    }
+}
