@@ -2,6 +2,8 @@
 //! with its position and its `${{ }}` expressions located), and the checks over it.
 
 pub mod expr;
+#[cfg(test)]
+pub(crate) mod fixtures;
 
 mod artifact_poisoning;
 mod cache_poisoning;

@@ -98,6 +98,45 @@ pub fn is_real_secret(name: &str, value: &str) -> bool {
     has_digit && has_alpha && distinct >= 8
 }
 
+/// Any non-trivial literal under a credential-like name: in a manifest or Compose file even a
+/// weak password is a hard-coded credential. References, booleans, numbers and template
+/// placeholders are not.
+pub fn is_literal_credential(name: &str, value: &str) -> bool {
+    let v = value.trim();
+    if !is_secret_name(name) || v.len() < 4 {
+        return false;
+    }
+    if v.starts_with('$')
+        || v.contains("${")
+        || v.contains("$(")
+        || v.contains("{{")
+        || v.starts_with('<')
+    {
+        return false;
+    }
+    let lower = v.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "none" | "null" | "disabled" | "enabled"
+    ) || v.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        || v.starts_with('/')
+    {
+        return false;
+    }
+    ![
+        "changeme",
+        "change-me",
+        "replace",
+        "placeholder",
+        "your-",
+        "your_",
+        "xxxx",
+        "redacted",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+}
+
 /// The first characters of a secret and its length, never the whole value.
 pub fn mask(value: &str) -> String {
     let shown: String = value.chars().take(4).collect();
