@@ -24,6 +24,17 @@ macro_rules! builtin_models {
 /// Every built-in model file: (name, text). Adding a library is one line here.
 pub static BUILTIN: &[(&str, &str)] = builtin_models![
     "python/stdlib.toml",
+    "python/flask.toml",
+    "python/django.toml",
+    "python/fastapi.toml",
+    "python/requests.toml",
+    "python/lxml.toml",
+    "python/ldap.toml",
+    "python/dbapi.toml",
+    "python/sqlalchemy.toml",
+    "python/jinja2.toml",
+    "python/pyyaml.toml",
+    "python/pymongo.toml",
     "java/http-clients.toml",
     "java/io.toml",
     "java/jdbc.toml",
