@@ -96,7 +96,7 @@ pub fn check(wf: &Model, out: &mut Vec<Finding>) {
     if let Some(p) = &wf.permissions {
         let inheriting: Vec<&Job> = wf.jobs.iter().filter(|j| j.permissions.is_none()).collect();
         check_block(wf, None, p, &inheriting, out);
-    } else {
+    } else if !called_only(wf) {
         let without: Vec<&Job> = wf.jobs.iter().filter(|j| j.permissions.is_none()).collect();
         if !without.is_empty() {
             if let Some(on) = wf.on_span {
@@ -123,6 +123,11 @@ pub fn check(wf: &Model, out: &mut Vec<Finding>) {
             check_block(wf, Some(job), p, &[job], out);
         }
     }
+}
+
+/// A reusable workflow's token is the caller's: its permissions are decided there.
+fn called_only(wf: &Model) -> bool {
+    !wf.triggers.is_empty() && wf.triggers.iter().all(|t| t.event == "workflow_call")
 }
 
 /// Checks one `permissions` block against the jobs it applies to.
@@ -248,6 +253,15 @@ jobs:
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Low);
         assert!(f[0].message.contains("`a`, `b`"));
+    }
+
+    #[test]
+    fn reusable_workflows_inherit_the_callers_permissions() {
+        let f = run(
+            ID,
+            "on:\n  workflow_call:\n    inputs:\n      env:\n        type: string\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make deploy\n",
+        );
+        assert!(f.is_empty());
     }
 
     #[test]

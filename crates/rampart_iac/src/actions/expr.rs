@@ -473,11 +473,23 @@ const ATTACKER_EVENT_FIELDS: &[(&str, &[&str])] = &[
         &["workflow_run"],
     ),
     ("workflow_run.pull_requests.*.head.ref", &["workflow_run"]),
+    ("changes.title.from", EDIT_EVENTS),
+    ("changes.body.from", EDIT_EVENTS),
     ("check_suite.head_branch", &["check_suite"]),
     ("check_run.check_suite.head_branch", &["check_run"]),
     ("merge_group.head_commit.message", &["merge_group"]),
     ("merge_group.head_commit.author.name", &["merge_group"]),
     ("merge_group.head_commit.author.email", &["merge_group"]),
+];
+
+/// Events whose `edited` payload carries the previous title and body.
+const EDIT_EVENTS: &[&str] = &[
+    "issues",
+    "issue_comment",
+    "pull_request",
+    "pull_request_target",
+    "discussion",
+    "discussion_comment",
 ];
 
 const PR_EVENTS: &[&str] = &[

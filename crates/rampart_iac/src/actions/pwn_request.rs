@@ -79,7 +79,7 @@ pub fn check(wf: &Model, out: &mut Vec<Finding>) {
             continue;
         }
         for (i, step) in job.steps.iter().enumerate() {
-            let Some((span, what)) = untrusted_checkout(step) else {
+            let Some((span, what, certain)) = untrusted_checkout(step) else {
                 continue;
             };
             let runner = job.steps[i + 1..].iter().find(|s| s.executes_code());
@@ -101,7 +101,7 @@ pub fn check(wf: &Model, out: &mut Vec<Finding>) {
             let mut b = wf
                 .finding(&RULE, span, scope(job, Some(step)), message)
                 .anchor(what);
-            if runner.is_none() || gated {
+            if runner.is_none() || gated || !certain {
                 b = b.confidence(Confidence::Medium);
             }
             out.push(b.build());
@@ -110,8 +110,9 @@ pub fn check(wf: &Model, out: &mut Vec<Finding>) {
     }
 }
 
-/// A checkout of the pull request's code: where, and what it names.
-pub(super) fn untrusted_checkout(step: &Step) -> Option<(Span, String)> {
+/// A checkout of the pull request's code: where, what it names, and whether that is certain
+/// (a ref computed by an earlier step, typically from the pull request API, is likely).
+pub(super) fn untrusted_checkout(step: &Step) -> Option<(Span, String, bool)> {
     if step.uses_action("actions/checkout") {
         for key in ["ref", "repository"] {
             let Some(t) = step.input(key).and_then(|i| i.value.as_ref()) else {
@@ -123,7 +124,20 @@ pub(super) fn untrusted_checkout(step: &Step) -> Option<(Span, String)> {
                     .any(|c| UNTRUSTED_REF_CONTEXTS.contains(&c.to_ascii_lowercase().as_str()))
             }) || t.value.contains("refs/pull/");
             if names_pr {
-                return Some((t.span, format!("`{key}: {}`", t.value)));
+                return Some((t.span, format!("`{key}: {}`", t.value), true));
+            }
+            let computed = key == "ref"
+                && t.exprs.iter().any(|e| {
+                    expr::mentioned_contexts(&e.source).iter().any(|c| {
+                        let c = c.to_ascii_lowercase();
+                        (c.starts_with("steps.") || c.starts_with("needs."))
+                            && ["sha", "ref", "head", "branch", "pr"]
+                                .iter()
+                                .any(|w| c.rsplit('.').next().is_some_and(|last| last.contains(w)))
+                    })
+                });
+            if computed {
+                return Some((t.span, format!("`{key}: {}`", t.value), false));
             }
         }
         return None;
@@ -136,7 +150,7 @@ pub(super) fn untrusted_checkout(step: &Step) -> Option<(Span, String)> {
             CHECKOUT_COMMANDS.iter().any(|c| t.contains(c))
                 && (t.starts_with("gh ") || t.starts_with("hub ") || t.starts_with("git "))
         })
-        .map(|l| (l.span, format!("`{}`", l.text)))
+        .map(|l| (l.span, format!("`{}`", l.text), true))
 }
 
 /// `if: github.event.pull_request.head.repo.full_name == github.repository` excludes forks.
@@ -206,6 +220,29 @@ jobs:
         );
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].location.span.start_line, 10);
+    }
+
+    #[test]
+    fn ref_computed_from_the_pull_request_api_is_likely() {
+        let f = run(
+            ID,
+            r#"on:
+  issue_comment:
+    types: [created]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - id: pr
+        run: echo "head_sha=$(gh pr view ${{ github.event.issue.number }} --json headRefOid -q .headRefOid)" >> "$GITHUB_OUTPUT"
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ steps.pr.outputs.head_sha }}
+      - run: make test
+"#,
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].confidence, Confidence::Medium);
     }
 
     #[test]

@@ -124,8 +124,12 @@ fn printed_secrets(wf: &Model, job: &Job, step: &Step, out: &mut Vec<Finding>) {
             let Some(first) = cmd.split_whitespace().next() else {
                 continue;
             };
-            // Piped into a command or redirected to a file, the value does not reach the log.
-            if !PRINT_COMMANDS.contains(&first) || cmd.contains('|') || cmd.contains('>') {
+            // Piped into a command or redirected to a file, the value does not reach the log,
+            // unless the pipe only re-encodes it, which also defeats log masking.
+            if !PRINT_COMMANDS.contains(&first) || cmd.contains('>') {
+                continue;
+            }
+            if cmd.contains('|') && !encodes_to_log(cmd) {
                 continue;
             }
             let Some(secret) = secret_in(wf, job, step, cmd) else {
@@ -146,6 +150,18 @@ fn printed_secrets(wf: &Model, job: &Job, step: &Step, out: &mut Vec<Finding>) {
         }
     }
 }
+
+/// `echo "$T" | base64`: every stage of the pipe after the first only transforms text.
+fn encodes_to_log(cmd: &str) -> bool {
+    cmd.split('|').skip(1).all(|stage| {
+        let prog = stage.split_whitespace().next().unwrap_or("");
+        ENCODERS.contains(&prog)
+    })
+}
+
+const ENCODERS: &[&str] = &[
+    "base64", "base32", "xxd", "od", "hexdump", "rev", "tr", "sed", "awk", "cut", "fold",
+];
 
 /// The secret a command mentions, directly or through a shell variable set from one.
 fn secret_in(wf: &Model, job: &Job, step: &Step, cmd: &str) -> Option<String> {
@@ -293,13 +309,16 @@ jobs:
           echo "Using token $TOKEN"
       - run: echo '${{ toJSON(secrets) }}' > secrets.json
       - run: echo ${{ secrets.NPM_TOKEN }}
+      - run: echo "$TOKEN" | base64 -w0
+        env:
+          TOKEN: ${{ secrets.DEPLOY_TOKEN }}
   shared:
     uses: other-org/pipelines/.github/workflows/deploy.yml@v2
     secrets: inherit
 "#,
         );
         let lines: Vec<u32> = f.iter().map(|x| x.location.span.start_line).collect();
-        assert_eq!(lines, [4, 14, 15, 16, 19], "{f:#?}");
+        assert_eq!(lines, [4, 14, 15, 16, 17, 22], "{f:#?}");
         assert!(f[0].message.contains("sntr…"));
         assert!(!f[0].message.contains("9f8e7d6c5b4a"));
         assert!(f[1].message.contains("DEPLOY_TOKEN"));

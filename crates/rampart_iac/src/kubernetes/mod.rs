@@ -35,6 +35,17 @@ pub static RULES: &[&RuleMeta] = &[
 pub struct Model {
     pub path: String,
     pub workloads: Vec<Workload>,
+    pub config_maps: Vec<ConfigMap>,
+    /// A Helm or other Go template: settings may be injected by `{{ }}` lines the YAML
+    /// parser cannot see, so checks for a *missing* setting stay silent.
+    pub templated: bool,
+}
+
+/// A ConfigMap's literal `data` entries.
+pub struct ConfigMap {
+    pub name: String,
+    /// Key, value, and the span of the value.
+    pub data: Vec<(String, String, Span)>,
 }
 
 /// A resource that runs pods.
@@ -59,12 +70,32 @@ pub struct Container<'a> {
 impl Model {
     pub fn build(file: &SourceFile, tree: &Tree) -> Model {
         let mut workloads = Vec::new();
+        let mut config_maps = Vec::new();
         for doc in yaml::parse_documents(file, tree) {
             collect(&doc, &mut workloads, 0);
+            if doc.get("kind").and_then(Node::as_str) == Some("ConfigMap") {
+                config_maps.push(ConfigMap {
+                    name: doc
+                        .get_path(&["metadata", "name"])
+                        .and_then(Node::as_str)
+                        .unwrap_or("<unnamed>")
+                        .to_string(),
+                    data: doc
+                        .get("data")
+                        .into_iter()
+                        .flat_map(Node::iter_map)
+                        .filter_map(|e| {
+                            Some((e.key.clone(), e.value.as_str()?.to_string(), e.value.span))
+                        })
+                        .collect(),
+                });
+            }
         }
         Model {
             path: file.rel_path.clone(),
             workloads,
+            config_maps,
+            templated: file.text.contains("{{") || file.rel_path.contains("/templates/"),
         }
     }
 
@@ -227,6 +258,7 @@ pub fn check(models: &[&Model], out: &mut Vec<Finding>) {
             latest_image::check(m, w, out);
             no_resource_limits::check(m, w, out);
         }
+        secret_in_env::check_config_maps(m, out);
     }
 }
 

@@ -40,6 +40,9 @@ rampart_core::declare_rule! {
 }
 
 pub fn check(m: &Model, w: &Workload, out: &mut Vec<Finding>) {
+    if m.templated {
+        return;
+    }
     for c in w.containers() {
         let limits = c.node.get_path(&["resources", "limits"]);
         let has = |k: &str| limits.and_then(|l| l.get(k)).is_some_and(|v| !v.is_null());

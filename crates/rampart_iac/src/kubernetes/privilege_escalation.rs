@@ -55,6 +55,7 @@ pub fn check(m: &Model, w: &Workload, out: &mut Vec<Finding>) {
                 ),
                 true,
             ),
+            _ if m.templated => continue,
             _ => (
                 c.span,
                 format!(

@@ -60,6 +60,7 @@ pub fn check(m: &Model, w: &Workload, out: &mut Vec<Finding>) {
                     "allows running as root (`runAsNonRoot: false`)".to_string(),
                     true,
                 ),
+                _ if m.templated => continue,
                 _ => (
                     c.span,
                     "does not set `runAsNonRoot: true` or a non-zero `runAsUser`, so it runs as the image's default user, often root"
@@ -96,6 +97,15 @@ mod tests {
         assert_eq!(lines, [10, 14, 15]);
         assert_eq!(f[0].severity, Severity::Medium);
         assert_eq!(f[2].severity, Severity::Low);
+    }
+
+    #[test]
+    fn helm_templates_are_not_judged_on_missing_settings() {
+        let f = run(
+            ID,
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"app.fullname\" . }}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n          securityContext:\n            {{- toYaml .Values.securityContext | nindent 12 }}\n",
+        );
+        assert!(f.is_empty(), "{f:#?}");
     }
 
     #[test]

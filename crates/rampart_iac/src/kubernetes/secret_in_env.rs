@@ -7,7 +7,8 @@ rampart_core::declare_rule! {
     /// ## What it does
     /// Finds container environment variables with credential-like names (`*_PASSWORD`,
     /// `*_TOKEN`, `*_SECRET`, `API_KEY`, ...) whose value is written literally in the manifest
-    /// instead of coming from a Secret (`valueFrom.secretKeyRef`).
+    /// instead of coming from a Secret (`valueFrom.secretKeyRef`), and credentials stored in
+    /// a ConfigMap's `data`.
     ///
     /// ## Why is this bad
     /// The manifest lives in Git and in the cluster's object store in plain text; anyone who
@@ -76,6 +77,28 @@ pub fn check(m: &Model, w: &Workload, out: &mut Vec<Finding>) {
     }
 }
 
+/// Credentials kept in a ConfigMap, which is neither access-restricted nor encrypted like a
+/// Secret.
+pub fn check_config_maps(m: &Model, out: &mut Vec<Finding>) {
+    for cm in &m.config_maps {
+        for (key, value, span) in &cm.data {
+            if !secret_literal::is_literal_credential(key, value) {
+                continue;
+            }
+            let message = format!(
+                "ConfigMap `{}` stores the credential `{key}` in plain text ({})",
+                cm.name,
+                secret_literal::mask(value)
+            );
+            out.push(
+                m.finding(&RULE, *span, format!("ConfigMap/{}", cm.name), message)
+                    .anchor(key.clone())
+                    .build(),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::run;
@@ -119,5 +142,16 @@ spec:
         assert_eq!(f.len(), 2, "{f:#?}");
         assert_eq!(f[0].location.span.start_line, 13);
         assert!(!f[0].message.contains("SuperSecret123"));
+    }
+
+    #[test]
+    fn flags_credentials_in_config_maps() {
+        let f = run(
+            ID,
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  LOG_LEVEL: info\n  DB_HOST: postgres\n  DB_PASSWORD: hunter2-prod\n  STRIPE_API_KEY: sk_live_51Hx9aBcDeFgHiJkLm\n",
+        );
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].location.span.start_line, 8);
+        assert!(f[0].message.contains("ConfigMap `app-config`"));
     }
 }
