@@ -44,6 +44,23 @@ pub static BUILTIN: &[(&str, &str)] = builtin_models![
     "java/sanitizers.toml",
     "java/servlet.toml",
     "java/spring.toml",
+    "javascript/child_process.toml",
+    "javascript/deserialization.toml",
+    "javascript/dom.toml",
+    "javascript/eval.toml",
+    "javascript/express.toml",
+    "javascript/fs.toml",
+    "javascript/http-clients.toml",
+    "javascript/koa.toml",
+    "javascript/ldap.toml",
+    "javascript/logging.toml",
+    "javascript/mongodb.toml",
+    "javascript/nextjs.toml",
+    "javascript/node-http.toml",
+    "javascript/sanitizers.toml",
+    "javascript/sql.toml",
+    "javascript/xml.toml",
+    "javascript/xpath.toml",
 ];
 
 #[derive(Debug, thiserror::Error)]
