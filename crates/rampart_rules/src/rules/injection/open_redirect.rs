@@ -1,0 +1,70 @@
+rampart_core::declare_rule! {
+    /// ## What it does
+    /// Finds HTTP request data used as the target of a redirect: Flask/Django `redirect`,
+    /// `HttpResponseRedirect`, Express `res.redirect` and `Location` headers.
+    ///
+    /// ## Why is this bad
+    /// A link on the trusted domain that lands on the attacker's site makes phishing convincing, and
+    /// redirect-based flows (OAuth, SSO) can leak tokens to the attacker.
+    ///
+    /// ## Example
+    /// ```javascript
+    /// app.get("/login/done", (req, res) => {
+    ///   res.redirect(req.query.next);
+    /// });
+    /// ```
+    ///
+    /// ## Fix
+    /// Accept only local paths:
+    /// ```javascript
+    /// app.get("/login/done", (req, res) => {
+    ///   const next = req.query.next;
+    ///   res.redirect(next.startsWith("/") && !next.startsWith("//") ? next : "/");
+    /// });
+    /// ```
+    ///
+    /// ## References
+    /// - [CWE-601: Open Redirect](https://cwe.mitre.org/data/definitions/601.html)
+    /// - [OWASP Unvalidated Redirects and Forwards Cheat Sheet](https://cheatsheetseries.owasp.org/cheatsheets/Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html)
+    pub static OPEN_REDIRECT = {
+        id: "open-redirect",
+        name: "OpenRedirect",
+        cwe: 601,
+        severity: Medium,
+        languages: [Python, JavaScript, TypeScript, Tsx],
+        summary: "Untrusted input chooses where the user is redirected",
+        help: "redirect only to relative paths or to hosts on an allow-list",
+    }
+}
+
+/// How a finding's message describes the sink.
+pub const EXPLANATION: &str = "redirect target taken from untrusted input";
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::injection::testing::assert_cases;
+    use rampart_core::Language;
+
+    #[test]
+    fn javascript_cases() {
+        assert_cases(
+            "open-redirect",
+            Language::JavaScript,
+            &[r#"const express = require("express");
+const app = express();
+
+app.get("/login/done", (req, res) => {
+  const next = req.query.next;
+  res.redirect(next);
+});
+"#],
+            &[r#"const express = require("express");
+const app = express();
+
+app.get("/login/done", (req, res) => {
+  res.redirect("/dashboard");
+});
+"#],
+        );
+    }
+}

@@ -1,0 +1,158 @@
+rampart_core::declare_rule! {
+    /// ## What it does
+    /// Finds HTTP request data (query strings, form fields, JSON bodies, headers, cookies, path
+    /// parameters) that reaches a SQL query: DB-API `cursor.execute`, `sqlite3`, psycopg2, PyMySQL,
+    /// SQLAlchemy `text()`, Django `raw`/`extra`, `mysql`/`mysql2`, `pg`, `sequelize.query` and knex
+    /// `raw`. The flow is followed through assignments, string building, helper functions and other
+    /// files. Values converted to numbers, checked against an allow-list, or passed as query parameters
+    /// are not reported.
+    ///
+    /// ## Why is this bad
+    /// Whoever controls part of the SQL text controls the query: they can read other users' rows,
+    /// bypass a login check with `' OR '1'='1`, modify or drop tables, and on some databases run
+    /// commands. Quoting by hand fails on edge cases (backslashes, multi-byte encodings, numeric
+    /// contexts).
+    ///
+    /// ## Example
+    /// ```python
+    /// @app.route("/users")
+    /// def find_user():
+    ///     name = request.args.get("name")
+    ///     cur = get_db().cursor()
+    ///     cur.execute(f"SELECT * FROM users WHERE name = '{name}'")
+    ///     return jsonify(cur.fetchall())
+    /// ```
+    ///
+    /// ## Fix
+    /// Let the driver bind the value:
+    /// ```python
+    ///     cur.execute("SELECT * FROM users WHERE name = ?", (name,))
+    /// ```
+    /// Identifiers (table or column names) cannot be parameters: check them against an allow-list.
+    ///
+    /// ## References
+    /// - [CWE-89: SQL Injection](https://cwe.mitre.org/data/definitions/89.html)
+    /// - [OWASP SQL Injection Prevention Cheat Sheet](https://cheatsheetseries.owasp.org/cheatsheets/SQL_Injection_Prevention_Cheat_Sheet.html)
+    pub static SQL_INJECTION = {
+        id: "sql-injection",
+        name: "SqlInjection",
+        cwe: 89,
+        severity: High,
+        languages: [Python, JavaScript, TypeScript, Tsx],
+        summary: "Untrusted input reaches a SQL query",
+        help: "pass values as query parameters (`?`, `%s`, `$1`) instead of building the SQL text",
+    }
+}
+
+/// How a finding's message describes the sink.
+pub const EXPLANATION: &str = "SQL query built from untrusted input";
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::injection::testing::assert_cases;
+    use rampart_core::Language;
+
+    #[test]
+    fn python_cases() {
+        assert_cases(
+            "sql-injection",
+            Language::Python,
+            &[
+                r#"import sqlite3
+from flask import Flask, request
+
+app = Flask(__name__)
+
+@app.route("/users")
+def find_user():
+    name = request.args.get("name")
+    conn = sqlite3.connect("app.db")
+    cur = conn.cursor()
+    cur.execute("SELECT * FROM users WHERE name = '" + name + "'")
+    return "ok"
+"#,
+                r#"from flask import Flask, request
+from .db import get_db
+
+app = Flask(__name__)
+
+def build_query(term):
+    return "SELECT id FROM items WHERE title LIKE '%{}%'".format(term)
+
+@app.route("/search")
+def search():
+    q = request.args["q"]
+    db = get_db()
+    db.execute(build_query(q))
+    return "ok"
+"#,
+            ],
+            &[
+                r#"import sqlite3
+from flask import Flask, request
+
+app = Flask(__name__)
+
+@app.route("/users")
+def find_user():
+    name = request.args.get("name")
+    conn = sqlite3.connect("app.db")
+    conn.execute("SELECT * FROM users WHERE name = ?", (name,))
+    return "ok"
+"#,
+                r#"import sqlite3
+from flask import Flask, request
+
+app = Flask(__name__)
+
+@app.route("/users")
+def get_user():
+    user_id = int(request.args.get("id", "0"))
+    conn = sqlite3.connect("app.db")
+    conn.execute("SELECT * FROM users WHERE id = " + str(user_id))
+    return "ok"
+"#,
+                r#"import sqlite3
+from flask import Flask, request
+
+app = Flask(__name__)
+ALLOWED_SORT = {"name", "created_at"}
+
+@app.route("/users")
+def list_users():
+    sort = request.args.get("sort", "name")
+    if sort not in ALLOWED_SORT:
+        sort = "name"
+    conn = sqlite3.connect("app.db")
+    conn.execute("SELECT * FROM users ORDER BY " + sort)
+    return "ok"
+"#,
+            ],
+        );
+    }
+
+    #[test]
+    fn javascript_cases() {
+        assert_cases(
+            "sql-injection",
+            Language::JavaScript,
+            &[r#"const express = require("express");
+const app = express();
+
+app.get("/users", async (req, res) => {
+  const sql = `SELECT * FROM users WHERE name = '${req.query.name}'`;
+  const rows = await db.execute(sql);
+  res.json(rows);
+});
+"#],
+            &[r#"const express = require("express");
+const app = express();
+
+app.get("/users", async (req, res) => {
+  const rows = await db.execute("SELECT * FROM users WHERE name = ?", [req.query.name]);
+  res.json(rows);
+});
+"#],
+        );
+    }
+}

@@ -1,0 +1,42 @@
+rampart_core::declare_rule! {
+    /// ## What it does
+    /// Finds HTTP request data that becomes the URL (or host) of an outgoing request: `requests`,
+    /// `httpx`, `urllib`, `axios`, `fetch`, `got` and Node `http.request`.
+    ///
+    /// ## Why is this bad
+    /// The server can reach what the attacker cannot: cloud metadata endpoints with credentials,
+    /// internal admin services, databases on localhost. A forged request also borrows the server's
+    /// identity and network position.
+    ///
+    /// ## Example
+    /// ```python
+    /// @app.route("/preview")
+    /// def preview():
+    ///     url = request.args.get("url")
+    ///     return requests.get(url, timeout=5).text
+    /// ```
+    ///
+    /// ## Fix
+    /// Check the host against an allow-list before fetching:
+    /// ```python
+    ///     host = urllib.parse.urlparse(url).hostname
+    ///     if host not in ALLOWED_HOSTS:
+    ///         abort(400)
+    /// ```
+    ///
+    /// ## References
+    /// - [CWE-918: Server-Side Request Forgery](https://cwe.mitre.org/data/definitions/918.html)
+    /// - [OWASP SSRF Prevention Cheat Sheet](https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html)
+    pub static SSRF = {
+        id: "ssrf",
+        name: "ServerSideRequestForgery",
+        cwe: 918,
+        severity: High,
+        languages: [Python, JavaScript, TypeScript, Tsx],
+        summary: "Untrusted input chooses where the server sends a request",
+        help: "only fetch URLs whose host is on an allow-list; never let the client pick the full URL",
+    }
+}
+
+/// How a finding's message describes the sink.
+pub const EXPLANATION: &str = "outgoing request URL taken from untrusted input";
