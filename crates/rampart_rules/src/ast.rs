@@ -198,16 +198,45 @@ pub fn call<'t>(node: Node<'t>, src: &str, language: Language) -> Option<Call<'t
 
 /// Every call and object creation under `root`, in source order.
 pub fn calls<'t>(root: Node<'t>, src: &str, language: Language) -> Vec<Call<'t>> {
+    calls_named(root, src, language, |_| true)
+}
+
+/// The calls under `root` whose callee name (the last identifier: `md5` in `hashlib.md5(x)`,
+/// `Random` in `new Random()`) passes `wanted`. Cheaper than [`calls`] on large files, since
+/// only matching calls are read in full.
+pub fn calls_named<'t>(
+    root: Node<'t>,
+    src: &str,
+    language: Language,
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<Call<'t>> {
     let kinds = call_kinds(language);
     let mut out = Vec::new();
     walk(root, |n| {
-        if kinds.contains(&n.kind()) {
+        if kinds.contains(&n.kind()) && callee_name(n, src).is_none_or(&wanted) {
             if let Some(c) = call(n, src, language) {
                 out.push(c);
             }
         }
     });
     out
+}
+
+/// The last identifier of a call's callee, without building the call; `None` when the
+/// callee has no name of its own (C# `new()`, a call of a call).
+pub fn callee_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let callee = match node.kind() {
+        "method_invocation" => return node.child_by_field_name("name").map(|n| text(n, src)),
+        "object_creation_expression" => node.child_by_field_name("type")?,
+        "new_expression" => node.child_by_field_name("constructor")?,
+        _ => node.child_by_field_name("function")?,
+    };
+    let callee = strip_generic(callee);
+    let name = match member_parts(callee) {
+        Some((_, prop)) => text(strip_generic(prop), src),
+        None => text(callee, src),
+    };
+    Some(last_segment(name))
 }
 
 fn arguments<'t>(args: Option<Node<'t>>, src: &str) -> Vec<Arg<'t>> {
@@ -1187,30 +1216,42 @@ pub fn string_constants(
 /// `@Value("${k}")`).
 pub struct StringResolver<'a> {
     src: &'a str,
-    constants: FxHashMap<String, String>,
+    root: Node<'a>,
+    language: Language,
+    /// Computed on first use: most files never need a constant.
+    constants: std::cell::OnceCell<FxHashMap<String, String>>,
     settings: &'a ProjectSettings,
 }
 
 impl<'a> StringResolver<'a> {
     pub fn new(
-        root: Node<'_>,
+        root: Node<'a>,
         src: &'a str,
         language: Language,
         settings: &'a ProjectSettings,
     ) -> Self {
-        let mut constants = string_constants(root, src, language);
-        if language == Language::Java {
-            for (field, key) in java_value_fields(root, src) {
-                if let Some(v) = settings.get(&key) {
-                    constants.entry(field).or_insert_with(|| v.to_string());
-                }
-            }
-        }
         StringResolver {
             src,
-            constants,
+            root,
+            language,
+            constants: std::cell::OnceCell::new(),
             settings,
         }
+    }
+
+    fn constant(&self, name: &str) -> Option<String> {
+        let constants = self.constants.get_or_init(|| {
+            let mut constants = string_constants(self.root, self.src, self.language);
+            if self.language == Language::Java {
+                for (field, key) in java_value_fields(self.root, self.src) {
+                    if let Some(v) = self.settings.get(&key) {
+                        constants.entry(field).or_insert_with(|| v.to_string());
+                    }
+                }
+            }
+            constants
+        });
+        constants.get(name).cloned()
     }
 
     /// The constant string value of `node`, if it has one.
@@ -1231,7 +1272,7 @@ impl<'a> StringResolver<'a> {
                 if let Some(v) = self.local_value(node, name, depth) {
                     return Some(v);
                 }
-                self.constants.get(name).cloned()
+                self.constant(name)
             }
             "field_access"
             | "member_expression"
@@ -1240,7 +1281,7 @@ impl<'a> StringResolver<'a> {
             | "selector_expression" => {
                 // `this.ALGO`, `Config.ALGO`, `settings.ALGO`: a constant of this file by name.
                 let (_, prop) = member_parts(node)?;
-                self.constants.get(text(prop, self.src)).cloned()
+                self.constant(text(prop, self.src))
             }
             "binary_expression" | "binary_operator" => {
                 let op = node

@@ -84,7 +84,33 @@ impl StructuralRule for WeakCipher {
             root,
         };
         let mut issues = Vec::new();
-        for call in ast::calls(root, src, language) {
+        let wanted = |name: &str| {
+            let lower = name.to_ascii_lowercase();
+            checker.imports.get(name).is_some()
+                || [
+                    "cipher",
+                    "des",
+                    "rc2",
+                    "rc4",
+                    "arc4",
+                    "blowfish",
+                    "ecb",
+                    "cbc",
+                    "cfb",
+                    "ofb",
+                    "ctr",
+                    "gcm",
+                    "xts",
+                    "crypt",
+                    "spec",
+                    "create",
+                    "getinstance",
+                ]
+                .iter()
+                .any(|w| lower.contains(w))
+                || lower == "new"
+        };
+        for call in ast::calls_named(root, src, language, wanted) {
             checker.check_call(&call, &mut issues);
         }
         checker.check_mode_constants(&mut issues);
@@ -427,6 +453,11 @@ impl<'t> Checker<'_, 't> {
             _ => return,
         };
         for node in ast::descendants_of_kind(self.root, kinds) {
+            let named_ecb =
+                ast::member_parts(node).is_some_and(|(_, p)| ast::text(p, self.src) == "ECB");
+            if !named_ecb {
+                continue;
+            }
             let Some(path) = ast::dotted_path(node, self.src, self.language) else {
                 continue;
             };

@@ -71,7 +71,18 @@ impl StructuralRule for WeakHash {
         let root = ctx.tree.root_node();
         let imports = Imports::collect(root, src, language);
         let resolver = StringResolver::new(root, src, language, ctx.settings);
-        for call in ast::calls(root, src, language) {
+        let wanted = |name: &str| {
+            let lower = name.to_ascii_lowercase();
+            imports.get(name).is_some()
+                || ["md5", "sha", "md4", "md2", "ripemd", "hash", "digest"]
+                    .iter()
+                    .any(|w| lower.contains(w))
+                || matches!(
+                    lower.as_str(),
+                    "new" | "create" | "getinstance" | "sum" | "createfromname"
+                )
+        };
+        for call in ast::calls_named(root, src, language, wanted) {
             let Some(hash) = weak_hash(&call, language, &imports, &resolver) else {
                 continue;
             };

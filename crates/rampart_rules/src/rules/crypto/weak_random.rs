@@ -75,7 +75,30 @@ impl StructuralRule for WeakRandom {
         let root = ctx.tree.root_node();
         let imports = Imports::collect(root, src, language);
         let generators = generator_variables(root, src, language, &imports);
-        for call in ast::calls(root, src, language) {
+        let wanted = |name: &str| {
+            let lower = name.to_ascii_lowercase();
+            imports.get(name).is_some()
+                || ["rand", "next", "int", "uint", "float"]
+                    .iter()
+                    .any(|p| lower.starts_with(p))
+                || matches!(
+                    lower.as_str(),
+                    "choice"
+                        | "choices"
+                        | "sample"
+                        | "getrandbits"
+                        | "uniform"
+                        | "bytes"
+                        | "read"
+                        | "perm"
+                        | "n"
+                        | "getitems"
+                        | "ints"
+                        | "longs"
+                        | "doubles"
+                )
+        };
+        for call in ast::calls_named(root, src, language, wanted) {
             if !is_weak_random(&call, src, language, &imports, &generators) {
                 continue;
             }
