@@ -115,4 +115,28 @@ def ping():
             ],
         );
     }
+
+    #[test]
+    fn javascript_cases() {
+        assert_cases(
+            "command-injection",
+            Language::JavaScript,
+            &[r#"const express = require("express");
+const { exec } = require("child_process");
+const app = express();
+
+app.get("/ping", (req, res) => {
+  exec(`ping -c 1 ${req.query.host}`, (err, out) => res.send(out));
+});
+"#],
+            &[r#"const express = require("express");
+const { execFile } = require("child_process");
+const app = express();
+
+app.get("/ping", (req, res) => {
+  execFile("ping", ["-c", "1", "localhost"], (err, out) => res.send(out));
+});
+"#],
+        );
+    }
 }

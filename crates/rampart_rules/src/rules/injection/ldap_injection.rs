@@ -39,3 +39,41 @@ rampart_core::declare_rule! {
 
 /// How a finding's message describes the sink.
 pub const EXPLANATION: &str = "LDAP filter built from untrusted input";
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::injection::testing::assert_cases;
+    use rampart_core::Language;
+
+    #[test]
+    fn python_cases() {
+        assert_cases(
+            "ldap-injection",
+            Language::Python,
+            &[r#"from flask import Flask, request
+from ldap3 import Connection, Server
+
+app = Flask(__name__)
+
+@app.route("/lookup")
+def lookup():
+    uid = request.args.get("uid")
+    conn = Connection(Server("ldap://ldap.example.com"), auto_bind=True)
+    conn.search("dc=example,dc=com", f"(uid={uid})")
+    return str(conn.entries)
+"#],
+            &[r#"from flask import Flask, request
+from ldap3 import Connection, Server
+
+app = Flask(__name__)
+
+@app.route("/lookup")
+def lookup():
+    uid = request.args.get("uid")
+    conn = Connection(Server("ldap://ldap.example.com"), auto_bind=True)
+    conn.search("dc=example,dc=com", "(objectClass=person)")
+    return str(len(uid))
+"#],
+        );
+    }
+}

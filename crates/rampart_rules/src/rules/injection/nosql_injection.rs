@@ -38,3 +38,35 @@ rampart_core::declare_rule! {
 
 /// How a finding's message describes the sink.
 pub const EXPLANATION: &str = "NoSQL query built from untrusted input";
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::injection::testing::assert_cases;
+    use rampart_core::Language;
+
+    #[test]
+    fn javascript_cases() {
+        assert_cases(
+            "nosql-injection",
+            Language::JavaScript,
+            &[r#"const express = require("express");
+const app = express();
+app.use(express.json());
+
+app.post("/login", async (req, res) => {
+  const user = await User.findOne({ username: req.body.username, password: req.body.password });
+  res.json({ ok: !!user });
+});
+"#],
+            &[r#"const express = require("express");
+const app = express();
+app.use(express.json());
+
+app.post("/login", async (req, res) => {
+  const user = await User.findOne({ username: String(req.body.username) });
+  res.json({ ok: !!user });
+});
+"#],
+        );
+    }
+}

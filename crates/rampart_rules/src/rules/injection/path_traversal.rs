@@ -78,4 +78,30 @@ def download():
 "#],
         );
     }
+
+    #[test]
+    fn javascript_cases() {
+        assert_cases(
+            "path-traversal",
+            Language::JavaScript,
+            &[r#"const express = require("express");
+const fs = require("fs");
+const app = express();
+
+app.get("/files", (req, res) => {
+  fs.readFile("/srv/files/" + req.query.name, (err, data) => res.send(data));
+});
+"#],
+            &[r#"const express = require("express");
+const fs = require("fs");
+const path = require("path");
+const app = express();
+
+app.get("/files", (req, res) => {
+  const name = path.basename(req.query.name);
+  fs.readFile("/srv/files/" + name, (err, data) => res.json({ size: data.length }));
+});
+"#],
+        );
+    }
 }

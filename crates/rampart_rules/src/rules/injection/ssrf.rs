@@ -40,3 +40,66 @@ rampart_core::declare_rule! {
 
 /// How a finding's message describes the sink.
 pub const EXPLANATION: &str = "outgoing request URL taken from untrusted input";
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::injection::testing::assert_cases;
+    use rampart_core::Language;
+
+    #[test]
+    fn python_cases() {
+        assert_cases(
+            "ssrf",
+            Language::Python,
+            &[r#"import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+
+@app.route("/preview")
+def preview():
+    url = request.args.get("url")
+    resp = requests.get(url, timeout=5)
+    return resp.text
+"#],
+            &[r#"import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+API = "https://api.example.com/items/"
+
+@app.route("/item")
+def item():
+    item_id = int(request.args.get("id"))
+    return requests.get(API + str(item_id), timeout=5).text
+"#],
+        );
+    }
+
+    #[test]
+    fn javascript_cases() {
+        assert_cases(
+            "ssrf",
+            Language::JavaScript,
+            &[r#"const express = require("express");
+const axios = require("axios");
+const app = express();
+
+app.get("/proxy", async (req, res) => {
+  const target = req.query.url;
+  const r = await axios.get(target);
+  res.json(r.data);
+});
+"#],
+            &[r#"const express = require("express");
+const axios = require("axios");
+const app = express();
+
+app.get("/proxy", async (req, res) => {
+  const r = await axios.get("https://api.example.com/status");
+  res.json(r.data);
+});
+"#],
+        );
+    }
+}

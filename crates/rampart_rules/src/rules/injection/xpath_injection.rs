@@ -37,3 +37,41 @@ rampart_core::declare_rule! {
 
 /// How a finding's message describes the sink.
 pub const EXPLANATION: &str = "XPath expression built from untrusted input";
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::injection::testing::assert_cases;
+    use rampart_core::Language;
+
+    #[test]
+    fn python_cases() {
+        assert_cases(
+            "xpath-injection",
+            Language::Python,
+            &[r#"from flask import Flask, request
+from lxml import etree
+
+app = Flask(__name__)
+tree = etree.parse("users.xml")
+
+@app.route("/user")
+def user():
+    name = request.args.get("name")
+    nodes = tree.xpath("//user[name='" + name + "']")
+    return str(len(nodes))
+"#],
+            &[r#"from flask import Flask, request
+from lxml import etree
+
+app = Flask(__name__)
+tree = etree.parse("users.xml")
+
+@app.route("/user")
+def user():
+    name = request.args.get("name")
+    nodes = tree.xpath("//user[name=$name]", name=name)
+    return str(len(nodes))
+"#],
+        );
+    }
+}

@@ -39,3 +39,37 @@ rampart_core::declare_rule! {
 
 /// How a finding's message describes the sink.
 pub const EXPLANATION: &str = "untrusted XML parsed with external entities enabled";
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::injection::testing::assert_cases;
+    use rampart_core::Language;
+
+    #[test]
+    fn python_cases() {
+        assert_cases(
+            "xxe",
+            Language::Python,
+            &[r#"from flask import Flask, request
+from lxml import etree
+
+app = Flask(__name__)
+
+@app.route("/import", methods=["POST"])
+def import_xml():
+    doc = etree.fromstring(request.get_data())
+    return doc.tag
+"#],
+            &[r#"from flask import Flask, request
+from lxml import etree
+
+app = Flask(__name__)
+
+@app.route("/import", methods=["POST"])
+def import_xml():
+    doc = etree.fromstring(open("template.xml", "rb").read())
+    return doc.tag
+"#],
+        );
+    }
+}
