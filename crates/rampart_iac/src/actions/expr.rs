@@ -448,6 +448,7 @@ const ATTACKER_EVENT_FIELDS: &[(&str, &[&str])] = &[
         ],
     ),
     ("review.body", &["pull_request_review"]),
+    ("answer.body", &["discussion", "discussion_comment"]),
     ("review_comment.body", &["pull_request_review_comment"]),
     ("discussion.title", &["discussion", "discussion_comment"]),
     ("discussion.body", &["discussion", "discussion_comment"]),

@@ -623,6 +623,21 @@ mod tests {
     }
 
     #[test]
+    fn odd_shapes_and_broken_files_do_not_panic() {
+        for text in [
+            "",
+            "on: 123\njobs: [a, b]\n",
+            "on: {push: }\npermissions: 5\njobs:\n  a:\n    runs-on: {labels: self-hosted}\n    steps: {a: 1}\n",
+            "on: pull_request_target\nenv: ${{ fromJSON(vars.ENV) }}\njobs:\n  a:\n    steps:\n      - run: [a]\n        with: [1, 2]\n      - run: echo ${{ github.event.issue.title\n      - run: \"echo ${{ github.event.issue.title }} é ${{ ) }}\"\n      - uses: actions/checkout\n        with:\n          ref: ${{ github.event.pull_request.head.sha\n      - uses: '@@@'\n      - uses: /\n",
+            "jobs:\n  a:\n    steps:\n      - run: |\n\t\techo tab\n  b: [\n",
+        ] {
+            let m = model(text);
+            let mut out = Vec::new();
+            check(&[&m], &mut out);
+        }
+    }
+
+    #[test]
     fn triggers_in_every_shape() {
         assert_eq!(model("on: push\njobs: {}\n").triggers.len(), 1);
         assert_eq!(

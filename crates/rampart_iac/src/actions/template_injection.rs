@@ -72,27 +72,52 @@ struct Reach {
     reduced: bool,
 }
 
+/// Inputs of popular actions that run their value as code (the sinks CodeQL and zizmor know).
+const CODE_INPUTS: &[(&str, &str)] = &[
+    ("actions/github-script", "script"),
+    ("mikefarah/yq", "cmd"),
+    ("sergeysova/jq-action", "cmd"),
+    ("addnab/docker-run-action", "run"),
+    ("appleboy/ssh-action", "script"),
+    ("garygrossgarten/github-action-ssh", "command"),
+    ("azure/cli", "inlinescript"),
+    ("azure/powershell", "inlinescript"),
+    ("nick-fields/retry", "command"),
+    ("nick-invision/retry", "command"),
+    ("wandalen/wretry.action", "command"),
+    ("uraimo/run-on-arch-action", "run"),
+    ("cross-platform-actions/action", "run"),
+    ("devcontainers/ci", "runcmd"),
+    ("jannekem/run-python-script-action", "script"),
+    ("google-github-actions/ssh-compute", "command"),
+];
+
 pub fn check(wf: &Model, out: &mut Vec<Finding>) {
     for job in &wf.jobs {
         for step in &job.steps {
             if let Some(run) = &step.run {
                 for e in &run.exprs {
-                    report(wf, job, step, e, "`run` script", out);
+                    report(wf, job, step, e, "`run` script".to_string(), out);
                 }
             }
-            if let Some(script) = step
-                .input("script")
-                .filter(|_| step.action().as_deref() == Some("actions/github-script"))
-            {
-                for e in script.value.iter().flat_map(|t| &t.exprs) {
-                    report(wf, job, step, e, "`github-script` code", out);
+            let Some(action) = step.action() else {
+                continue;
+            };
+            for input in &step.with {
+                let key = input.key.to_ascii_lowercase();
+                if !CODE_INPUTS.iter().any(|(a, k)| *a == action && *k == key) {
+                    continue;
+                }
+                for e in input.value.iter().flat_map(|t| &t.exprs) {
+                    let sink = format!("`{}` code of `{action}`", input.key);
+                    report(wf, job, step, e, sink, out);
                 }
             }
         }
     }
 }
 
-fn report(wf: &Model, job: &Job, step: &Step, e: &Expr, sink: &str, out: &mut Vec<Finding>) {
+fn report(wf: &Model, job: &Job, step: &Step, e: &Expr, sink: String, out: &mut Vec<Finding>) {
     let Some(reach) = attacker_reach(wf, job, step, &e.source, 0) else {
         return;
     };
@@ -244,6 +269,16 @@ jobs:
         );
         assert_eq!(f.len(), 3, "{f:#?}");
         assert!(f[1].message.contains("BRANCH"));
+    }
+
+    #[test]
+    fn flags_other_code_running_action_inputs() {
+        let f = run(
+            ID,
+            "on: pull_request_target\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: mikefarah/yq@v4\n        with:\n          cmd: yq '.title = \"${{ github.event.pull_request.title }}\"' data.yml\n      - uses: peter-evans/create-or-update-comment@v4\n        with:\n          body: Thanks for ${{ github.event.pull_request.title }}\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.contains("`cmd` code of `mikefarah/yq`"));
     }
 
     #[test]

@@ -113,6 +113,20 @@ pub(crate) mod testing {
 }
 
 #[cfg(test)]
+mod tests {
+    #[test]
+    fn odd_shapes_do_not_panic() {
+        for text in [
+            "services: [a, b]\n",
+            "services:\n  db:\n    image: [postgres]\n    ports: \"5432:5432\"\n",
+            "services:\n  db:\n    image: postgres\n    ports: [{}, {target: x, published: 1}, \"a:b:c:d\", \"[::\", \"99999:99999\", \"5432-x:1\"]\n    volumes: [{source: 1}, 5]\n    cap_add: ALL\n",
+        ] {
+            super::testing::run("compose-exposed-database-port", text);
+        }
+    }
+}
+
+#[cfg(test)]
 mod fixture_suite {
     #[test]
     fn compose_fixture_suite() {

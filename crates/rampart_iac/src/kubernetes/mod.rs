@@ -289,6 +289,21 @@ mod tests {
     use super::testing::model;
 
     #[test]
+    fn odd_shapes_do_not_panic() {
+        for text in [
+            "apiVersion: v1\nkind: Pod\nspec: []\n",
+            "apiVersion: v1\nkind: Pod\nspec:\n  containers: x\n  volumes: [{hostPath: 1}, {hostPath: {path: [a]}}]\n",
+            "apiVersion: v1\nkind: Pod\nspec:\n  securityContext: []\n  containers:\n    - securityContext: {capabilities: {add: ALL}}\n      env: [{name: TOKEN}, {value: x}, {name: [a], value: b}]\n      image: [a]\n      resources: {limits: []}\n",
+            "apiVersion: v1\nkind: List\nitems:\n  - kind: List\n    items:\n      - kind: List\n        items: []\n",
+            "apiVersion: v1\nkind: ConfigMap\ndata: [1]\n",
+        ] {
+            let m = model(text);
+            let mut out = Vec::new();
+            super::check(&[&m], &mut out);
+        }
+    }
+
+    #[test]
     fn finds_pod_specs_of_every_workload_kind() {
         let m = model(
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: nginx\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: '0 0 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          initContainers:\n            - name: init\n              image: busybox\n          containers:\n            - name: job\n              image: alpine\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports: [{port: 80}]\n---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: d\n    spec:\n      template:\n        spec:\n          containers: [{name: web, image: web}]\n",
