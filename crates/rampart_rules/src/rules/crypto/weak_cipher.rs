@@ -113,7 +113,7 @@ impl StructuralRule for WeakCipher {
         for call in ast::calls_named(root, src, language, wanted) {
             checker.check_call(&call, &mut issues);
         }
-        checker.check_mode_constants(&mut issues);
+        checker.check_non_calls(&mut issues);
         issues.sort_by_key(|i| i.node.start_byte());
         issues.dedup_by_key(|i| i.node.id());
         for issue in issues {
@@ -296,7 +296,8 @@ impl<'t> Checker<'_, 't> {
                 }
                 let mode = call.positional(1).or_else(|| call.keyword("mode"));
                 let mode_text = mode.map(|m| ast::text(m, self.src)).unwrap_or("");
-                if mode_text.ends_with("MODE_ECB") {
+                // `MODE_ECB` is 1.
+                if mode_text.ends_with("MODE_ECB") || mode_text == "1" {
                     self.issue(call, Weakness::Ecb.describe(), issues);
                     return;
                 }
@@ -444,37 +445,72 @@ impl<'t> Checker<'_, 't> {
         }
     }
 
-    /// ECB selected through a mode constant: C# `aes.Mode = CipherMode.ECB`, crypto-js
-    /// `{ mode: CryptoJS.mode.ECB }`.
-    fn check_mode_constants(&self, issues: &mut Vec<Issue<'t>>) {
-        let kinds: &[&str] = match self.language {
-            Language::CSharp => &["member_access_expression"],
-            Language::JavaScript | Language::TypeScript | Language::Tsx => &["member_expression"],
+    /// What is not a call: ECB selected through a mode constant (C# `aes.Mode =
+    /// CipherMode.ECB`, crypto-js `{ mode: CryptoJS.mode.ECB }`) and C# IVs set as a property
+    /// (`aes.IV = new byte[16]`, `new AesManaged { IV = ... }`).
+    fn check_non_calls(&self, issues: &mut Vec<Issue<'t>>) {
+        let member_kind = match self.language {
+            Language::CSharp => "member_access_expression",
+            Language::JavaScript | Language::TypeScript | Language::Tsx => "member_expression",
             _ => return,
         };
-        for node in ast::descendants_of_kind(self.root, kinds) {
-            let named_ecb =
-                ast::member_parts(node).is_some_and(|(_, p)| ast::text(p, self.src) == "ECB");
-            if !named_ecb {
-                continue;
+        ast::walk(self.root, |node| {
+            if node.kind() == member_kind {
+                self.ecb_constant(node, issues);
+            } else if node.kind() == "assignment_expression" && self.language == Language::CSharp {
+                self.iv_property(node, issues);
             }
-            let Some(path) = ast::dotted_path(node, self.src, self.language) else {
-                continue;
-            };
-            let resolved = self.imports.resolve(&path);
-            let ecb = match self.language {
-                Language::CSharp => path == "CipherMode.ECB" || path.ends_with(".CipherMode.ECB"),
-                _ => resolved.starts_with("crypto-js") && resolved.ends_with("mode.ECB"),
-            };
-            if ecb {
-                issues.push(Issue {
-                    node,
-                    message: format!(
-                        "`{path}` selects ECB mode, which shows patterns of the plaintext"
-                    ),
-                    severity: None,
-                });
-            }
+        });
+    }
+
+    fn ecb_constant(&self, node: Node<'t>, issues: &mut Vec<Issue<'t>>) {
+        let named_ecb =
+            ast::member_parts(node).is_some_and(|(_, p)| ast::text(p, self.src) == "ECB");
+        if !named_ecb {
+            return;
+        }
+        let Some(path) = ast::dotted_path(node, self.src, self.language) else {
+            return;
+        };
+        let resolved = self.imports.resolve(&path);
+        let ecb = match self.language {
+            Language::CSharp => path == "CipherMode.ECB" || path.ends_with(".CipherMode.ECB"),
+            _ => resolved.starts_with("crypto-js") && resolved.ends_with("mode.ECB"),
+        };
+        if ecb {
+            issues.push(Issue {
+                node,
+                message: format!(
+                    "`{path}` selects ECB mode, which shows patterns of the plaintext"
+                ),
+                severity: None,
+            });
+        }
+    }
+
+    fn iv_property(&self, node: Node<'t>, issues: &mut Vec<Issue<'t>>) {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let target = ast::text(left, self.src);
+        if target != "IV" && !target.ends_with(".IV") {
+            return;
+        }
+        if let Some(kind) = self.static_bytes(right, node, 0) {
+            issues.push(Issue {
+                node,
+                message: format!(
+                    "`{}` sets {kind} IV; every message must get a fresh random IV",
+                    ast::text(node, self.src)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+                severity: None,
+            });
         }
     }
 
@@ -834,12 +870,15 @@ mod tests {
                 "class Enc { void F() { var tdes = new TripleDESCryptoServiceProvider(); } }\n",
                 "class Enc { void F() { using var aes = Aes.Create(); aes.Mode = CipherMode.ECB; } }\n",
                 "class Enc { void F(byte[] key) { using var aes = Aes.Create(); var enc = aes.CreateEncryptor(key, new byte[16]); } }\n",
+                "class Enc { void F(byte[] key) { using var aes = Aes.Create(); aes.Key = key; aes.IV = new byte[16]; } }\n",
+                "class Enc { void F(byte[] key) { var aes = new AesManaged { Key = key, IV = Encoding.ASCII.GetBytes(\"abcdefghijklmnop\") }; } }\n",
                 "class Enc { private static readonly byte[] Iv = Encoding.UTF8.GetBytes(\"1234567890123456\"); void F(byte[] key) { using var aes = Aes.Create(); var e = aes.CreateEncryptor(key, Iv); } }\n",
             ],
             &[
                 "class Enc { void F(byte[] key) { using var aes = Aes.Create(); aes.Key = key; aes.GenerateIV(); var e = aes.CreateEncryptor(); } }\n",
                 "class Enc { void F(byte[] key) { var iv = new byte[16]; RandomNumberGenerator.Fill(iv); using var aes = Aes.Create(); var e = aes.CreateEncryptor(key, iv); } }\n",
                 "class Enc { void F() { using var aes = Aes.Create(); aes.Mode = CipherMode.CBC; } }\n",
+                "class Enc { void F(byte[] key, byte[] iv) { using var aes = Aes.Create(); aes.IV = iv; } }\n",
             ],
         );
     }

@@ -104,7 +104,9 @@ impl StructuralRule for WeakHash {
             if password.is_none() && names.iter().any(|n| is_fingerprint_name(n)) {
                 continue;
             }
-            if password.is_none() && sets_fingerprint_header(call.node, src) {
+            if password.is_none()
+                && (sets_fingerprint_header(call.node, src) || builds_gravatar_url(call.node, src))
+            {
                 continue;
             }
             let shown = display(&call, src);
@@ -197,6 +199,10 @@ fn weak_hash(
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
             if path == "crypto.createHash" || path.ends_with(".createHash") {
                 return arg_algorithm(0).and_then(|a| found(a, None));
+            }
+            // WebCrypto `crypto.subtle.digest('SHA-1', data)`.
+            if path.ends_with("subtle.digest") {
+                return arg_algorithm(0).and_then(|a| found(a, Some(1)));
             }
             // Package functions count only when imported: a local `md5` helper is not MD5.
             let head = call
@@ -439,31 +445,47 @@ fn sets_fingerprint_header(node: Node<'_>, src: &str) -> bool {
     })
 }
 
+/// Gravatar addresses are the MD5 of an e-mail address by definition.
+fn builds_gravatar_url(node: Node<'_>, src: &str) -> bool {
+    let Some(f) = ast::enclosing_function(node) else {
+        return false;
+    };
+    ast::text(f, src).to_ascii_lowercase().contains("gravatar")
+}
+
 /// Names that say the hash protects something: tokens, signatures, keys, sessions, auth.
 fn is_security_name(name: &str) -> bool {
-    ast::words(name).iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "token"
-                | "signature"
-                | "sign"
-                | "signed"
-                | "auth"
-                | "secret"
-                | "key"
-                | "apikey"
-                | "session"
-                | "hmac"
-                | "verify"
-                | "integrity"
-                | "otp"
-                | "nonce"
-                | "salt"
-                | "credential"
-                | "credentials"
-                | "login"
-        )
-    })
+    let words = ast::words(name);
+    let qualified_key = words.iter().any(|w| w == "key")
+        && words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "api" | "secret" | "session" | "signing" | "private"
+            )
+        });
+    qualified_key
+        || words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "token"
+                    | "signature"
+                    | "sign"
+                    | "signed"
+                    | "auth"
+                    | "secret"
+                    | "apikey"
+                    | "session"
+                    | "hmac"
+                    | "verify"
+                    | "integrity"
+                    | "otp"
+                    | "nonce"
+                    | "salt"
+                    | "credential"
+                    | "credentials"
+                    | "login"
+            )
+        })
 }
 
 #[cfg(test)]
@@ -530,6 +552,7 @@ mod tests {
                 "const crypto = require('crypto');\n\nfunction hashPassword(password) {\n  return crypto.createHash('md5').update(password).digest('hex');\n}\n",
                 "import { createHash } from 'node:crypto';\nexport const sign = (body, secret) => createHash('sha1').update(secret + body).digest('hex');\n",
                 "const md5 = require('md5');\napp.post('/login', (req, res) => {\n  const hash = md5(req.body.password);\n  users.check(req.body.user, hash);\n});\n",
+                "async function signPayload(data) { return crypto.subtle.digest('SHA-1', data); }\n",
                 "const ALGO = 'md5';\nconst crypto = require('crypto');\nfunction tokenFor(id) { const h = crypto.createHash(ALGO); h.update(String(id)); return h.digest('hex'); }\n",
             ],
             &[
@@ -537,6 +560,8 @@ mod tests {
                 "const crypto = require('crypto');\nconst etag = crypto.createHash('md5').update(body).digest('hex');\n",
                 "const crypto = require('crypto');\nres.setHeader('ETag', crypto.createHash('md5').update(html).digest('hex'));\n",
                 "const md5 = (s) => s;\nmd5('x');\n",
+                "const crypto = require('crypto');\nfunction avatarUrl(email) {\n  const hash = crypto.createHash('md5').update(email.trim().toLowerCase()).digest('hex');\n  return `https://www.gravatar.com/avatar/${hash}`;\n}\n",
+                "async function digest(data) { return crypto.subtle.digest('SHA-256', data); }\n",
             ],
         );
     }

@@ -145,29 +145,19 @@ fn secure_alternative(language: Language) -> &'static str {
     }
 }
 
-/// Tests, fixtures and examples: predictable values there protect nothing.
+/// Test files by their conventional names: predictable values there protect nothing.
+/// Directories are not consulted, so fixtures of a scanned project are still judged.
 fn is_test_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    let mut parts = lower.split('/');
     let file = lower.rsplit('/').next().unwrap_or(&lower);
-    parts.any(|p| {
-        matches!(
-            p,
-            "test"
-                | "tests"
-                | "__tests__"
-                | "spec"
-                | "specs"
-                | "testdata"
-                | "fixtures"
-                | "__mocks__"
-        )
-    }) || file.starts_with("test_")
-        || file.contains("_test.")
+    let stem = file.split('.').next().unwrap_or(file);
+    file.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("_tests")
         || file.contains(".test.")
         || file.contains(".spec.")
-        || file.contains("tests.")
-        || file.ends_with("test.java")
+        || (path.ends_with(".java") && (stem.ends_with("test") || stem.ends_with("tests")))
+        || (path.ends_with(".cs") && stem.ends_with("tests"))
         || file == "conftest.py"
 }
 
@@ -636,6 +626,9 @@ mod tests {
             assert!(!is_security_name(n), "{n}");
         }
         assert!(is_test_path("tests/test_auth.py"));
+        assert!(is_test_path("src/test/java/TokenServiceTest.java"));
+        assert!(is_test_path("auth/token_test.go"));
+        assert!(!is_test_path("tests/fixtures/app/tokens.py"));
         assert!(is_test_path("src/auth.test.ts"));
         assert!(!is_test_path("src/auth/tokens.py"));
     }
