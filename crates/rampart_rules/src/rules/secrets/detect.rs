@@ -136,6 +136,23 @@ pub fn find_format(text: &str) -> Option<FormatHit> {
     None
 }
 
+/// AWS secret access keys have no prefix: 40 base64 characters under a name that says so
+/// (`aws_secret_access_key`, `secretAccessKey`, `AWS_SECRET_KEY`).
+pub fn is_aws_secret_key(name: &str, value: &str) -> bool {
+    let words = name_words(name);
+    let has = |w: &str| words.iter().any(|x| x == w);
+    let named = (has("aws") && (has("secret") || has("secretkey")))
+        || (has("secret") && has("access"))
+        || has("secretaccesskey");
+    named
+        && value.len() == 40
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '+')
+        && value.chars().any(|c| c.is_ascii_digit())
+        && value.chars().any(|c| c.is_ascii_uppercase())
+}
+
 /// Token-shaped text that is padding rather than a credential: few distinct characters,
 /// long runs of one character, or placeholder words.
 fn is_filler_token(token: &str) -> bool {
@@ -537,9 +554,17 @@ static FORMAT_SPEC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\{[A-Za-z0-9_.:]*\}|%[sdrif]|%\(|\$\{|\$\(|#\{|^\$[A-Za-z_][A-Za-z0-9_]*$")
         .expect("format specifier pattern compiles")
 });
+/// Regular expressions assigned to `*_token`/`*_key` names (`qtoken = r'(?:"[^"]+?")'`).
+static REGEX_LIKE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\(\?[:=!<P]|\[\^|\\[dwsbDWS]|\.\*|\.\+|\]\+|\]\*|\)\?|\)\+|^\^.*\$$")
+        .expect("regex-like pattern compiles")
+});
+/// Values that name a setting, field or environment variable rather than hold a secret:
+/// `spring.datasource.password`, `DB_PASSWORD`, `user_password`, `authToken`, `session:token`.
+/// Longer phrases (`super_secret_key`, `mySecretKeyForJwt123`) are made-up secrets.
 static IDENTIFIER_LIKE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:[a-z][a-z0-9]*(?:[_.:][a-z0-9]+)+|[A-Z][A-Z0-9]*(?:[_.][A-Z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+|[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+)$",
+        r"^(?:[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z]+_[a-z]+|[a-z]+[A-Z][a-z]+|[A-Z][a-z]+[A-Z][a-z]+|[a-z]+(?::[a-z_]+)+)$",
     )
     .expect("identifier pattern compiles")
 });
@@ -573,6 +598,7 @@ pub fn is_secret_value(name: &str, kind: SecretName, value: &str) -> bool {
         || lower.starts_with("x-")
         || value.ends_with(':')
         || IDENTIFIER_LIKE.is_match(value)
+        || REGEX_LIKE.is_match(value)
     {
         return false;
     }
@@ -820,6 +846,15 @@ mod tests {
     }
 
     #[test]
+    fn recognizes_aws_secret_keys_by_name() {
+        let key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        assert!(is_aws_secret_key("aws_secret_access_key", key));
+        assert!(is_aws_secret_key("secretAccessKey", key));
+        assert!(!is_aws_secret_key("session_id", key));
+        assert!(!is_aws_secret_key("aws_secret_access_key", "short"));
+    }
+
+    #[test]
     fn classifies_names_by_head_word() {
         use SecretName::*;
         for (name, kind) in [
@@ -880,10 +915,22 @@ mod tests {
             "{}",
             "%s",
             "aaaaaaaa",
+            r#"(?:"[^"]+?")"#,
+            r"^\d{6}$",
         ] {
             assert!(!is_secret_value("password", Password, v), "{v}");
         }
         assert!(!is_secret_value("api_key", Token, "abc123"));
+        assert!(is_secret_value("secret_key", Password, "super_secret_key"));
+        assert!(is_secret_value("secret", Password, "mySecretKeyForJwt2024"));
+        for v in [
+            "spring.datasource.password",
+            "userPassword",
+            "auth_token",
+            "session:token",
+        ] {
+            assert!(!is_secret_value("password", Password, v), "{v}");
+        }
         assert!(!is_secret_value("api_key", Token, "users-sessions-cache"));
     }
 

@@ -169,6 +169,19 @@ fn judge(lit: Node<'_>, src: &str, language: Language) -> Option<Hit> {
 
     let value = value?;
     let target = target?;
+    if detect::is_aws_secret_key(&target.name, &value) {
+        let masked = detect::mask(&value);
+        return Some(Hit {
+            message: format!(
+                "hard-coded AWS secret access key `{masked}` in {}",
+                target.shown
+            ),
+            known_format: true,
+            anchor: format!("aws-secret {} {masked}", target.name),
+            severity: Severity::High,
+            confidence: Confidence::High,
+        });
+    }
     let secret = match target.kind {
         Some(kind) => detect::is_positional_secret_value(&value).then_some(kind),
         None => detect::classify_name(&target.name)
@@ -644,6 +657,7 @@ mod tests {
             Language::Python,
             &[
                 "AWS_ACCESS_KEY_ID = \"AKIAIOSFODNN7EXAMPLE\"\n",
+                "s3 = boto3.client(\"s3\", aws_secret_access_key=\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\")\n",
                 "import os\nfrom flask import Flask\napp = Flask(__name__)\napp.config['SECRET_KEY'] = 'f3a9c1d27b8e4f60a5d2c9e1b7f4a8d3'\n",
                 "conn = psycopg2.connect(host=\"db.internal\", user=\"app\", password=\"Sup3rS3cret!\")\n",
                 "DATABASE_URL = \"postgresql://admin:Xk92jfQp@prod-db.internal:5432/shop\"\n",

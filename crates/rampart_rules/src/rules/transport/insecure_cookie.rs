@@ -1,4 +1,5 @@
 use crate::ast;
+use crate::rules::secrets::detect::is_test_path;
 use crate::{FileContext, StructuralRule};
 use rampart_core::{Confidence, Finding, Language, RuleMeta, Severity};
 use tree_sitter::Node;
@@ -82,7 +83,12 @@ impl StructuralRule for InsecureCookie {
             Language::Go => go(node, src, &mut issues),
             _ => {}
         });
-        for issue in issues {
+        let in_tests = is_test_path(&ctx.file.rel_path);
+        for mut issue in issues {
+            if in_tests {
+                issue.severity = issue.severity.lowered();
+                issue.confidence = issue.confidence.lowered();
+            }
             out.push(
                 Finding::builder(
                     &INSECURE_COOKIE,
@@ -385,7 +391,11 @@ fn python<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
                 return;
             }
             let arg = |kw: &str, i: usize| call.keyword(kw).or_else(|| call.positional(i));
-            let value = arg("value", 1);
+            // `jar.set_cookie(cookie_obj)` is a client cookie jar, and no value means clearing.
+            let Some(value) = arg("value", 1) else {
+                return;
+            };
+            let value = Some(value);
             if is_zero_or_negative(arg("max_age", 2), src)
                 || is_zero_or_negative(arg("expires", 3), src)
                 || is_empty_value(value, src)

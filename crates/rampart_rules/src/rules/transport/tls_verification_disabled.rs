@@ -1,6 +1,7 @@
 use crate::ast;
+use crate::rules::secrets::detect::is_test_path;
 use crate::{FileContext, StructuralRule};
-use rampart_core::{Finding, Language, RuleMeta};
+use rampart_core::{Confidence, Finding, Language, RuleMeta};
 use tree_sitter::Node;
 
 rampart_core::declare_rule! {
@@ -74,6 +75,8 @@ impl StructuralRule for TlsVerificationDisabled {
         let src = ctx.file.text.as_str();
         let language = ctx.file.language;
         let root = ctx.tree.root_node();
+        // Test suites talk to local servers with throwaway certificates.
+        let in_tests = is_test_path(&ctx.file.rel_path);
         ast::walk(root, |node| {
             let message = match language {
                 Language::Python => python(node, src),
@@ -92,6 +95,16 @@ impl StructuralRule for TlsVerificationDisabled {
                         ctx.file.location(node.start_byte(), node.end_byte()),
                         message,
                     )
+                    .severity(if in_tests {
+                        TLS_VERIFICATION_DISABLED.severity.lowered()
+                    } else {
+                        TLS_VERIFICATION_DISABLED.severity
+                    })
+                    .confidence(if in_tests {
+                        Confidence::Medium
+                    } else {
+                        Confidence::High
+                    })
                     .scope(ast::enclosing_scope(node, src))
                     .anchor(anchor(node, src))
                     .build(),
