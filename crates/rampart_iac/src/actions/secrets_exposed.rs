@@ -1,4 +1,5 @@
 use super::expr::{self, Control};
+use super::pwn_request::untrusted_checkout;
 use super::{parse_uses, scope, EnvVar, Job, Model, Step, UsesRef};
 use crate::kubernetes::secret_literal;
 use rampart_core::{Confidence, Finding, Severity};
@@ -7,9 +8,9 @@ rampart_core::declare_rule! {
     /// ## What it does
     /// Finds secrets leaking out of a workflow: `run` scripts that print a secret (directly or
     /// through an environment variable) with `echo`/`printf`, `toJSON(secrets)` that dumps
-    /// every secret, credentials written as literals in `env:` or `with:`, and
-    /// `secrets: inherit` that hands all of the repository's secrets to a workflow in another
-    /// repository.
+    /// every secret, secrets handed to steps that run an untrusted pull request's code,
+    /// credentials written as literals in `env:` or `with:`, and `secrets: inherit` that hands
+    /// all of the repository's secrets to a workflow in another repository.
     ///
     /// ## Why is this bad
     /// Log masking only hides the exact secret string: a secret printed base64-encoded, split,
@@ -70,11 +71,56 @@ pub fn check(wf: &Model, out: &mut Vec<Finding>) {
                 );
             }
         }
+        secrets_to_untrusted_code(wf, job, out);
         for step in &job.steps {
             literal_env(wf, Some(job), Some(step), &step.env, out);
             literal_inputs(wf, job, step, out);
             dumped_secrets(wf, job, step, out);
             printed_secrets(wf, job, step, out);
+        }
+    }
+}
+
+/// In a privileged workflow that checked out a pull request, steps that then run code with a
+/// secret in their environment hand it to the pull request's author.
+fn secrets_to_untrusted_code(wf: &Model, job: &Job, out: &mut Vec<Finding>) {
+    if wf.privileged_trigger().is_none() {
+        return;
+    }
+    let Some(first) = job
+        .steps
+        .iter()
+        .position(|s| untrusted_checkout(s).is_some())
+    else {
+        return;
+    };
+    for step in job.steps[first + 1..].iter().filter(|s| s.executes_code()) {
+        for var in &step.env {
+            let Some(secret) = var
+                .value
+                .iter()
+                .flat_map(|v| &v.exprs)
+                .find_map(|e| secret_context(&e.source).map(|s| (s, e)))
+            else {
+                continue;
+            };
+            if secret.0.eq_ignore_ascii_case("secrets.GITHUB_TOKEN") {
+                continue;
+            }
+            let message = format!(
+                "Step {} in job {} of workflow `{}` runs pull request code with secret `{}` in its environment (`{}`)",
+                step.label(),
+                job.label(),
+                wf.name,
+                secret.0,
+                var.name
+            );
+            out.push(
+                wf.finding(&RULE, secret.1.span, scope(job, Some(step)), message)
+                    .anchor(secret.0.clone())
+                    .cwe(200)
+                    .build(),
+            );
         }
     }
 }
@@ -322,6 +368,29 @@ jobs:
         assert!(f[0].message.contains("sntr…"));
         assert!(!f[0].message.contains("9f8e7d6c5b4a"));
         assert!(f[1].message.contains("DEPLOY_TOKEN"));
+    }
+
+    #[test]
+    fn flags_secrets_given_to_pull_request_code() {
+        let f = run(
+            ID,
+            r#"on: pull_request_target
+jobs:
+  e2e:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+      - run: npm ci && npm run e2e
+        env:
+          API_KEY: ${{ secrets.STAGING_API_KEY }}
+          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}
+"#,
+        );
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].location.span.start_line, 11);
+        assert!(f[0].message.contains("STAGING_API_KEY"));
     }
 
     #[test]

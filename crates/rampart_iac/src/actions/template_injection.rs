@@ -146,8 +146,23 @@ fn report(wf: &Model, job: &Job, step: &Step, e: &Expr, sink: String, out: &mut 
         .source(reach.context.clone());
     if reach.reduced {
         b = b.severity(Severity::Medium).confidence(Confidence::Medium);
+    } else if trusted_actor_only(job, step) {
+        b = b.confidence(Confidence::Medium);
     }
     out.push(b.build());
+}
+
+/// `if:` conditions that let only maintainers trigger the job or step.
+fn trusted_actor_only(job: &Job, step: &Step) -> bool {
+    [job.if_cond.as_deref(), step.if_cond.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(|c| {
+            c.contains("author_association")
+                || c.contains("github.actor ==")
+                || c.contains("github.triggering_actor ==")
+                || c.contains("sender.login ==")
+        })
 }
 
 /// The first attacker-controlled context an expression's value can come from.
