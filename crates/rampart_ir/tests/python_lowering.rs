@@ -301,3 +301,36 @@ fn deep_nesting_is_bounded() {
     let out = ir("chain.py", &chain);
     assert!(out.contains("fn#0"));
 }
+
+#[test]
+fn taint_fixtures_lower() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/taint/python");
+    let mut stack = vec![root.clone()];
+    let mut lowered = 0;
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "py") {
+                let text = std::fs::read_to_string(&path).expect("fixture is UTF-8");
+                let rel = path
+                    .strip_prefix(&root)
+                    .expect("under root")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let out = ir(&rel, &text);
+                assert!(
+                    !out.contains("unreachable"),
+                    "{rel}: unfinished block\n{out}"
+                );
+                lowered += 1;
+            }
+        }
+    }
+    assert!(lowered >= 5, "fixtures found: {lowered}");
+}

@@ -515,10 +515,11 @@ impl<'a> Lowerer<'a> {
                 return self.concat(vec![l, r], span);
             }
         }
+        // `/` stays `Other`: on `pathlib` paths it joins (`UPLOAD_DIR / filename`).
         let op = match op_text {
             "-" => BinOp::Sub,
             "*" => BinOp::Mul,
-            "/" | "//" => BinOp::Div,
+            "//" => BinOp::Div,
             "%" => BinOp::Mod,
             _ => BinOp::Other,
         };

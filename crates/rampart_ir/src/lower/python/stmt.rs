@@ -316,7 +316,7 @@ impl<'a> Lowerer<'a> {
                 "+=" => BinOp::Add,
                 "-=" => BinOp::Sub,
                 "*=" => BinOp::Mul,
-                "/=" | "//=" => BinOp::Div,
+                "//=" => BinOp::Div,
                 "%=" => BinOp::Mod,
                 _ => BinOp::Other,
             };
