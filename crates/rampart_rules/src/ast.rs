@@ -1025,8 +1025,17 @@ pub fn destination(node: Node<'_>, src: &str, climb: Climb) -> Option<Destinatio
                 } else {
                     enclosing_function(cur)
                 };
-                let name = f.and_then(|f| declared_name(f, src))?;
-                return Some(Destination::Return(name));
+                let f = f?;
+                if let Some(name) = declared_name(f, src) {
+                    return Some(Destination::Return(name));
+                }
+                // An anonymous callback's result feeds the call it is passed to.
+                if climb != Climb::Derived {
+                    return None;
+                }
+                child = f;
+                cur = f.parent()?;
+                continue;
             }
             "parenthesized_expression"
             | "await_expression"
@@ -1099,8 +1108,14 @@ pub fn destination(node: Node<'_>, src: &str, climb: Climb) -> Option<Destinatio
             | "subscript"
             | "element_access_expression"
             | "index_expression"
+            | "array_access"
+            | "subscript_expression"
             | "slice_expression"
             | "interpolation_brace"
+            | "argument"
+            | "bracketed_argument_list"
+            | "lambda"
+            | "lambda_expression"
                 if climb == Climb::Derived => {}
             _ => return None,
         }

@@ -116,6 +116,15 @@ impl StructuralRule for WeakCipher {
         checker.check_non_calls(&mut issues);
         issues.sort_by_key(|i| i.node.start_byte());
         issues.dedup_by_key(|i| i.node.id());
+        let primary_scopes: Vec<Option<usize>> = issues
+            .iter()
+            .filter(|i| !i.secondary && i.message.contains("a broken cipher"))
+            .map(|i| ast::enclosing_function(i.node).map(|f| f.id()))
+            .collect();
+        issues.retain(|i| {
+            !i.secondary
+                || !primary_scopes.contains(&ast::enclosing_function(i.node).map(|f| f.id()))
+        });
         for issue in issues {
             let mut b = Finding::builder(
                 &WEAK_CIPHER,
@@ -137,6 +146,9 @@ struct Issue<'t> {
     node: Node<'t>,
     message: String,
     severity: Option<Severity>,
+    /// A key spec or key generator for a broken cipher: reported only when no cipher
+    /// creation in the same function already is.
+    secondary: bool,
 }
 
 /// What is wrong with a cipher name or transformation.
@@ -227,11 +239,19 @@ impl<'t> Checker<'_, 't> {
             node: call.node,
             message: format!("`{}` {what}", display(call, self.src)),
             severity: None,
+            secondary: false,
         });
     }
 
     /// Classifies the algorithm argument; names the constant or setting it came from.
-    fn algorithm_arg(&self, call: &Call<'t>, i: usize, java: bool, issues: &mut Vec<Issue<'t>>) {
+    fn algorithm_arg(
+        &self,
+        call: &Call<'t>,
+        i: usize,
+        java: bool,
+        secondary: bool,
+        issues: &mut Vec<Issue<'t>>,
+    ) {
         let Some(arg) = call.positional(i) else {
             return;
         };
@@ -252,6 +272,7 @@ impl<'t> Checker<'_, 't> {
             node: call.node,
             message: format!("`{}` {what}", display(call, self.src)),
             severity: (weakness == Weakness::RsaNoPadding).then_some(Severity::High),
+            secondary,
         });
     }
 
@@ -318,7 +339,7 @@ impl<'t> Checker<'_, 't> {
     fn javascript(&self, call: &Call<'t>, path: &str, issues: &mut Vec<Issue<'t>>) {
         match call.name.as_str() {
             "createCipheriv" | "createDecipheriv" => {
-                self.algorithm_arg(call, 0, false, issues);
+                self.algorithm_arg(call, 0, false, false, issues);
                 self.iv_arg(call, call.positional(2), issues);
             }
             "createCipher" | "createDecipher" if path.starts_with("crypto.") => {
@@ -332,7 +353,7 @@ impl<'t> Checker<'_, 't> {
             }
             // node-forge `forge.cipher.createCipher('3DES-CBC', key)`.
             "createCipher" | "createDecipher" if path.contains('.') => {
-                self.algorithm_arg(call, 0, false, issues)
+                self.algorithm_arg(call, 0, false, false, issues)
             }
             // crypto-js `CryptoJS.TripleDES.encrypt(msg, key)`.
             "encrypt" | "decrypt" => {
@@ -364,11 +385,11 @@ impl<'t> Checker<'_, 't> {
     fn java(&self, call: &Call<'t>, path: &str, issues: &mut Vec<Issue<'t>>) {
         let class = path.rsplit('.').nth(1).unwrap_or("");
         match (class, call.name.as_str(), call.constructor) {
-            ("Cipher", "getInstance", false) => self.algorithm_arg(call, 0, true, issues),
+            ("Cipher", "getInstance", false) => self.algorithm_arg(call, 0, true, false, issues),
             ("KeyGenerator" | "SecretKeyFactory", "getInstance", false) => {
-                self.algorithm_arg(call, 0, false, issues)
+                self.algorithm_arg(call, 0, false, true, issues)
             }
-            (_, "SecretKeySpec", true) => self.algorithm_arg(call, 1, false, issues),
+            (_, "SecretKeySpec", true) => self.algorithm_arg(call, 1, false, true, issues),
             (_, "IvParameterSpec", true) => self.iv_arg(call, call.positional(0), issues),
             (_, "GCMParameterSpec", true) => self.iv_arg(call, call.positional(1), issues),
             _ => {}
@@ -397,9 +418,9 @@ impl<'t> Checker<'_, 't> {
                 }
             }
             "Create" if matches!(class, "SymmetricAlgorithm" | "CryptoConfig") => {
-                self.algorithm_arg(call, 0, false, issues)
+                self.algorithm_arg(call, 0, false, false, issues)
             }
-            "CreateFromName" => self.algorithm_arg(call, 0, false, issues),
+            "CreateFromName" => self.algorithm_arg(call, 0, false, false, issues),
             "EncryptEcb" | "DecryptEcb" => self.issue(call, Weakness::Ecb.describe(), issues),
             "CreateEncryptor" | "CreateDecryptor" => self.iv_arg(
                 call,
@@ -484,6 +505,7 @@ impl<'t> Checker<'_, 't> {
                     "`{path}` selects ECB mode, which shows patterns of the plaintext"
                 ),
                 severity: None,
+                secondary: false,
             });
         }
     }
@@ -510,6 +532,7 @@ impl<'t> Checker<'_, 't> {
                         .join(" ")
                 ),
                 severity: None,
+                secondary: false,
             });
         }
     }

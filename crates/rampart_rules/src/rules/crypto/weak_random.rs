@@ -389,7 +389,7 @@ fn security_use(call: &Call<'_>, src: &str) -> Option<SecurityUse> {
             // but only when the function returns something.
             let f = ast::enclosing_function(call.node)?;
             let returns = !ast::descendants_of_kind(f, &["return_statement"]).is_empty()
-                || f.kind() == "arrow_function";
+                || matches!(f.kind(), "arrow_function" | "lambda_expression" | "lambda");
             if returns {
                 func_use(&func)
             } else {
@@ -674,6 +674,7 @@ mod tests {
                 "function generateToken(length) {\n  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';\n  let result = '';\n  for (let i = 0; i < length; i++) {\n    result += chars.charAt(Math.floor(Math.random() * chars.length));\n  }\n  return result;\n}\n",
                 "app.post('/reset', async (req, res) => {\n  const resetToken = Math.random().toString(36).substring(2);\n  await db.saveToken(req.body.email, resetToken);\n});\n",
                 "const sessionId = Math.random().toString(36).slice(2) + Date.now().toString(36);\n",
+                "const password = Array.from({ length: 16 }, () => charset[Math.floor(Math.random() * charset.length)]).join('');\n",
                 "const user = { name, apiKey: Math.random().toString(36).substr(2) };\n",
             ],
             &[
@@ -734,6 +735,7 @@ mod tests {
             &[
                 "class Tokens {\n  private static readonly Random _random = new Random();\n  public string GenerateResetToken() {\n    var bytes = new byte[32];\n    _random.NextBytes(bytes);\n    return Convert.ToBase64String(bytes);\n  }\n}\n",
                 "class Otp { public string Code() { var otp = new Random().Next(100000, 999999); return otp.ToString(); } }\n",
+                "class TokenService {\n  private static readonly Random _random = new Random();\n  public string GeneratePasswordResetToken() {\n    const string chars = \"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\";\n    return new string(Enumerable.Repeat(chars, 32).Select(s => s[_random.Next(s.Length)]).ToArray());\n  }\n}\n",
                 "class Keys { string F() { string apiKey = Random.Shared.Next().ToString(\"x\"); return apiKey; } }\n",
             ],
             &[
