@@ -1,0 +1,197 @@
+use super::{mask, report, Attr, Block, Expr, Module};
+use rampart_core::{Finding, Location};
+use std::collections::HashSet;
+
+rampart_core::declare_rule! {
+    /// ## What it does
+    /// Reports passwords and tokens written into Terraform: a literal string (or a variable
+    /// default, or a local that resolves to a literal) in settings such as `password`,
+    /// `master_password`, `admin_password`, `administrator_login_password`, `auth_token` or
+    /// `root_password` of resources and module calls, including nested blocks.
+    ///
+    /// ## Why is this bad
+    /// The secret is in version control for good, in every clone and CI log, and also in the
+    /// Terraform state in plain text. Rotating it means editing code, and everyone with read access
+    /// to the repository can log in to the database.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_db_instance" "app" {
+    ///   username = "admin"
+    ///   password = "SuperSecret123!"
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Let the service manage the secret, or generate it and keep it in a secret store:
+    /// ```hcl
+    /// resource "aws_db_instance" "app" {
+    ///   username                    = "admin"
+    ///   manage_master_user_password = true
+    /// }
+    /// ```
+    ///
+    /// ## References
+    /// - [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
+    /// - [CWE-259: Use of Hard-coded Password](https://cwe.mitre.org/data/definitions/259.html)
+    pub static TF_HARDCODED_PASSWORD = {
+        id: "tf-hardcoded-password",
+        name: "TfHardcodedPassword",
+        cwe: 798,
+        other_cwes: [259],
+        severity: High,
+        languages: [Terraform],
+        summary: "Hard-coded password in Terraform",
+        help: "use `manage_master_user_password`, a `random_password`, or a secret manager data source",
+    }
+}
+
+const SECRET_SETTINGS: &[&str] = &[
+    "password",
+    "master_password",
+    "admin_password",
+    "administrator_login_password",
+    "root_password",
+    "auth_token",
+    "master_user_password",
+    "db_password",
+    "database_password",
+    "admin_pass",
+];
+
+/// The literal a setting holds, and where it is written (the variable default when it comes from
+/// one).
+fn literal<'a>(m: &Module<'a>, attr: &'a Attr) -> Option<(String, &'a Location, Option<&'a str>)> {
+    if let Expr::Ref(parts) = &attr.value {
+        if parts.len() == 2 && parts[0] == "var" {
+            let default = m.variable_default(&parts[1])?;
+            let v = m.eval(&default.value);
+            return v
+                .as_str()
+                .map(|s| (s.to_string(), &default.location, Some(parts[1].as_str())));
+        }
+    }
+    if matches!(attr.value, Expr::Call(..) | Expr::Cond(..)) {
+        return None;
+    }
+    match m.eval(&attr.value) {
+        Expr::Str(s) => Some((s, &attr.location, None)),
+        _ => None,
+    }
+}
+
+fn is_placeholder(s: &str) -> bool {
+    let t = s.trim();
+    t.is_empty()
+        || t.len() < 4
+        || t.starts_with("arn:")
+        || t.starts_with("${")
+        || t.contains("{{resolve:")
+}
+
+fn walk<'a>(
+    m: &Module<'a>,
+    address: &str,
+    b: &'a Block,
+    seen: &mut HashSet<(String, u32)>,
+    out: &mut Vec<Finding>,
+) {
+    for attr in &b.attrs {
+        if !SECRET_SETTINGS.contains(&attr.name.as_str()) {
+            continue;
+        }
+        let Some((secret, location, variable)) = literal(m, attr) else {
+            continue;
+        };
+        if is_placeholder(&secret)
+            || !seen.insert((location.path.clone(), location.span.start_line))
+        {
+            continue;
+        }
+        let message = match variable {
+            Some(v) => format!(
+                "`{}` of `{address}` comes from the default of `var.{v}`, a hard-coded secret (`{}`)",
+                attr.name,
+                mask(&secret)
+            ),
+            None => format!("`{}` of `{address}` is hard-coded (`{}`)", attr.name, mask(&secret)),
+        };
+        out.push(report(
+            &TF_HARDCODED_PASSWORD,
+            location,
+            message,
+            address,
+            format!("{} literal", attr.name),
+        ));
+    }
+    for nested in &b.blocks {
+        walk(m, address, nested, seen, out);
+    }
+}
+
+pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for f in &m.files {
+        for b in f
+            .blocks
+            .iter()
+            .filter(|b| matches!(b.kind.as_str(), "resource" | "module"))
+        {
+            let address = if b.kind == "module" {
+                format!("module.{}", b.labels.first().map_or("", String::as_str))
+            } else {
+                b.address()
+            };
+            walk(m, &address, b, &mut seen, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terraform::{findings_of, run};
+
+    #[test]
+    fn flags_literals_and_variable_defaults() {
+        let vars = "variable \"db_password\" {\n  description = \"Database password\"\n  type        = string\n  default     = \"ChangeMe123!\"\n  sensitive   = true\n}\n";
+        let main = "resource \"aws_db_instance\" \"app\" {\n  username = \"admin\"\n  password = var.db_password\n}\nresource \"aws_elasticache_replication_group\" \"cache\" {\n  auth_token = \"redis-auth-token-1234567890\"\n}\nresource \"azurerm_linux_virtual_machine\" \"vm\" {\n  admin_password = \"P@ssw0rd1234!\"\n}\n";
+        let got: Vec<_> = run(&[("db/variables.tf", vars), ("db/main.tf", main)])
+            .into_iter()
+            .filter(|f| f.rule_id == TF_HARDCODED_PASSWORD.id)
+            .collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        let var = got
+            .iter()
+            .find(|f| f.location.path == "db/variables.tf")
+            .expect("points at the default");
+        assert_eq!(var.location.span.start_line, 4);
+        assert!(var.message.contains("var.db_password") && !var.message.contains("ChangeMe123!"));
+    }
+
+    #[test]
+    fn passes_generated_and_managed_secrets() {
+        let text = r#"
+variable "db_password" {
+  type      = string
+  sensitive = true
+}
+resource "random_password" "db" {
+  length = 24
+}
+resource "aws_db_instance" "a" {
+  password = var.db_password
+}
+resource "aws_db_instance" "b" {
+  password = random_password.db.result
+}
+resource "aws_db_instance" "c" {
+  manage_master_user_password = true
+}
+resource "aws_rds_cluster" "d" {
+  master_password = data.aws_secretsmanager_secret_version.db.secret_string
+}
+"#;
+        assert!(findings_of(&TF_HARDCODED_PASSWORD, text).is_empty());
+    }
+}

@@ -1,0 +1,192 @@
+use super::policy::{self, Statement};
+use super::{report, Module};
+use rampart_core::{Finding, Location};
+use std::collections::HashSet;
+
+rampart_core::declare_rule! {
+    /// ## What it does
+    /// Reports IAM policies that allow every action (`"*"`) on every resource (`"*"`): in
+    /// `aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`,
+    /// inline policies of `aws_iam_role`, and `aws_iam_policy_document` data sources, whether
+    /// written with `jsonencode`, as a JSON heredoc or as statement blocks.
+    ///
+    /// ## Why is this bad
+    /// `Action: "*"` on `Resource: "*"` is full administrator access. Whoever gets hold of the role
+    /// (a compromised instance, a leaked CI credential, an SSRF to the metadata service) owns the
+    /// whole account: data, billing, and the ability to create new backdoor users.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_iam_role_policy" "app" {
+    ///   role = aws_iam_role.app.id
+    ///   policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Grant the actions the workload uses on the resources it needs:
+    /// ```hcl
+    ///     Statement = [{
+    ///       Effect   = "Allow"
+    ///       Action   = ["s3:GetObject", "s3:PutObject"]
+    ///       Resource = "${aws_s3_bucket.uploads.arn}/*"
+    ///     }]
+    /// ```
+    ///
+    /// ## References
+    /// - [CWE-269: Improper Privilege Management](https://cwe.mitre.org/data/definitions/269.html)
+    /// - [AWS: Apply least-privilege permissions](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
+    pub static TF_IAM_WILDCARD = {
+        id: "tf-iam-wildcard",
+        name: "TfIamWildcard",
+        cwe: 269,
+        other_cwes: [732],
+        severity: High,
+        languages: [Terraform],
+        summary: "IAM policy allows all actions on all resources",
+        help: "list the specific actions and resource ARNs the workload needs",
+    }
+}
+
+/// Resources that hold identity-based (permission) policies, and the attribute.
+pub(super) const PERMISSION_POLICIES: &[(&str, &str)] = &[
+    ("aws_iam_policy", "policy"),
+    ("aws_iam_role_policy", "policy"),
+    ("aws_iam_user_policy", "policy"),
+    ("aws_iam_group_policy", "policy"),
+];
+
+/// Every permission policy of the module with its statements, located; documents referenced by
+/// several resources are read once, where they are written.
+pub(super) fn permission_statements(m: &Module) -> Vec<(String, Location, Statement)> {
+    let mut out = Vec::new();
+    let mut seen_docs = HashSet::new();
+    let mut add =
+        |address: String, attr: &super::Attr, out: &mut Vec<(String, Location, Statement)>| {
+            let Some(p) = policy::resolve(m, attr) else {
+                return;
+            };
+            if let Some(doc) = &p.document {
+                // Documents are visited on their own below.
+                seen_docs.insert(doc.address());
+                return;
+            }
+            for s in p.statements {
+                out.push((address.clone(), attr.location.clone(), s));
+            }
+        };
+    for (ty, name) in PERMISSION_POLICIES {
+        for r in m.resources(ty) {
+            if let Some(attr) = r.block.attr(name) {
+                add(r.address(), attr, &mut out);
+            }
+        }
+    }
+    for r in m.resources("aws_iam_role") {
+        for inline in r.block.blocks_named("inline_policy") {
+            if let Some(attr) = inline.attr("policy") {
+                add(r.address(), attr, &mut out);
+            }
+        }
+    }
+    for doc in m.data("aws_iam_policy_document") {
+        for s in policy::document_statements(m, doc.block) {
+            let location = s
+                .location
+                .clone()
+                .unwrap_or_else(|| doc.block.location.clone());
+            out.push((doc.address(), location, s));
+        }
+    }
+    out
+}
+
+pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
+    for (address, location, s) in permission_statements(m) {
+        if s.grants_all_actions() && s.on_any_resource() {
+            out.push(report(
+                &TF_IAM_WILDCARD,
+                &location,
+                format!("`{address}` allows every action (`*`) on every resource (`*`): full administrator access"),
+                &address,
+                "Action * Resource *",
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terraform::findings_of;
+
+    #[test]
+    fn flags_admin_policies_in_every_form() {
+        let text = r#"
+resource "aws_iam_role_policy" "app" {
+  role = aws_iam_role.app.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+  })
+}
+
+resource "aws_iam_policy" "ci" {
+  name   = "ci-deploy"
+  policy = <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    { "Effect": "Allow", "Action": ["*"], "Resource": ["*"] }
+  ]
+}
+EOF
+}
+
+data "aws_iam_policy_document" "admin" {
+  statement {
+    effect    = "Allow"
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "admin" {
+  policy = data.aws_iam_policy_document.admin.json
+}
+"#;
+        let got = findings_of(&TF_IAM_WILDCARD, text);
+        assert_eq!(
+            got.iter().map(|g| g.0).collect::<Vec<_>>(),
+            vec![4, 12, 23],
+            "{got:?}"
+        );
+        assert!(got[0].1.contains("aws_iam_role_policy.app"));
+    }
+
+    #[test]
+    fn passes_scoped_policies() {
+        let text = r#"
+resource "aws_iam_role_policy" "app" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = ["s3:GetObject"], Resource = "*" },
+      { Effect = "Allow", Action = "*", Resource = "arn:aws:s3:::acme-uploads/*" },
+      { Effect = "Deny", Action = "*", Resource = "*" }
+    ]
+  })
+}
+data "aws_iam_policy_document" "logs" {
+  statement {
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["*"]
+  }
+}
+"#;
+        assert!(findings_of(&TF_IAM_WILDCARD, text).is_empty());
+    }
+}

@@ -1,0 +1,200 @@
+use super::{policy, report, setting, Expr, Module};
+use rampart_core::{Finding, Severity};
+
+rampart_core::declare_rule! {
+    /// ## What it does
+    /// Reports S3 buckets made public: a canned ACL of `public-read`, `public-read-write` or
+    /// `authenticated-read` (on `aws_s3_bucket` or `aws_s3_bucket_acl`), or a bucket policy that
+    /// allows principal `"*"` without a condition (inline JSON, `jsonencode`, or an
+    /// `aws_iam_policy_document`).
+    ///
+    /// ## Why is this bad
+    /// Anyone on the internet can list or download the objects (and with `public-read-write`,
+    /// replace them). Public buckets are one of the most common sources of data breaches:
+    /// backups, user uploads and logs end up indexed by scanners within hours.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_s3_bucket_acl" "uploads" {
+    ///   bucket = aws_s3_bucket.uploads.id
+    ///   acl    = "public-read"
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Keep the bucket private and serve public content through CloudFront with an origin access
+    /// control, or hand out pre-signed URLs:
+    /// ```hcl
+    /// resource "aws_s3_bucket_acl" "uploads" {
+    ///   bucket = aws_s3_bucket.uploads.id
+    ///   acl    = "private"
+    /// }
+    /// ```
+    ///
+    /// ## References
+    /// - [CWE-284: Improper Access Control](https://cwe.mitre.org/data/definitions/284.html)
+    /// - [AWS: Blocking public access to your Amazon S3 storage](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html)
+    pub static TF_S3_PUBLIC_ACCESS = {
+        id: "tf-s3-public-access",
+        name: "TfS3PublicAccess",
+        cwe: 284,
+        other_cwes: [200],
+        severity: High,
+        languages: [Terraform],
+        summary: "S3 bucket readable or writable by anyone",
+        help: "use a private ACL and a policy limited to known principals; serve public files via CloudFront",
+    }
+}
+
+const PUBLIC_ACLS: &[&str] = &["public-read", "public-read-write", "authenticated-read"];
+
+pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
+    for ty in ["aws_s3_bucket", "aws_s3_bucket_acl"] {
+        for r in m.resources(ty) {
+            let Some((Expr::Str(acl), attr)) = setting(m, r.block, "acl") else {
+                continue;
+            };
+            if !PUBLIC_ACLS.contains(&acl.as_str()) {
+                continue;
+            }
+            let mut f = report(
+                &TF_S3_PUBLIC_ACCESS,
+                &attr.location,
+                format!(
+                    "`{}` sets the canned ACL `{acl}`, making the bucket public",
+                    r.address()
+                ),
+                &r.address(),
+                format!("acl = {acl}"),
+            );
+            if acl == "public-read-write" {
+                f.severity = Severity::Critical;
+            }
+            out.push(f);
+        }
+    }
+    for (ty, attr_name) in [
+        ("aws_s3_bucket_policy", "policy"),
+        ("aws_s3_bucket", "policy"),
+    ] {
+        for r in m.resources(ty) {
+            let Some(attr) = r.block.attr(attr_name) else {
+                continue;
+            };
+            let Some(p) = policy::resolve(m, attr) else {
+                continue;
+            };
+            for s in p
+                .statements
+                .iter()
+                .filter(|s| s.any_principal() && !s.has_condition)
+            {
+                let location = s.location.as_ref().unwrap_or(&attr.location);
+                let actions = s.actions.join(", ");
+                out.push(report(
+                    &TF_S3_PUBLIC_ACCESS,
+                    location,
+                    format!(
+                        "bucket policy of `{}` allows `{actions}` to any principal (`\"*\"`) without a condition",
+                        r.address()
+                    ),
+                    &r.address(),
+                    format!("Principal * {actions}"),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terraform::findings_of;
+
+    #[test]
+    fn flags_public_acls_and_policies() {
+        let text = r#"
+resource "aws_s3_bucket" "assets" {
+  bucket = "acme-assets"
+  acl    = "public-read"
+}
+
+resource "aws_s3_bucket_acl" "uploads" {
+  bucket = aws_s3_bucket.uploads.id
+  acl    = "public-read-write"
+}
+
+resource "aws_s3_bucket_policy" "assets" {
+  bucket = aws_s3_bucket.assets.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "PublicRead"
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "s3:GetObject"
+      Resource  = "${aws_s3_bucket.assets.arn}/*"
+    }]
+  })
+}
+
+data "aws_iam_policy_document" "site" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::site/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "site" {
+  bucket = "site"
+  policy = data.aws_iam_policy_document.site.json
+}
+"#;
+        let got = findings_of(&TF_S3_PUBLIC_ACCESS, text);
+        assert_eq!(
+            got.iter().map(|g| g.0).collect::<Vec<_>>(),
+            vec![4, 9, 14, 27],
+            "{got:?}"
+        );
+        assert!(got[0].1.contains("aws_s3_bucket.assets") && got[0].1.contains("public-read"));
+    }
+
+    #[test]
+    fn passes_private_and_conditioned_access() {
+        let text = r#"
+resource "aws_s3_bucket_acl" "data" {
+  bucket = aws_s3_bucket.data.id
+  acl    = "private"
+}
+resource "aws_s3_bucket_policy" "cdn" {
+  bucket = aws_s3_bucket.data.id
+  policy = <<POLICY
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {"Service": "cloudfront.amazonaws.com"},
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::data/*",
+      "Condition": {"StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1"}}
+    },
+    {
+      "Effect": "Deny",
+      "Principal": "*",
+      "Action": "s3:*",
+      "Resource": "arn:aws:s3:::data/*",
+      "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+    }
+  ]
+}
+POLICY
+}
+"#;
+        assert!(findings_of(&TF_S3_PUBLIC_ACCESS, text).is_empty());
+    }
+}
