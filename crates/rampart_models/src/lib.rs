@@ -44,6 +44,7 @@ pub static BUILTIN: &[(&str, &str)] = builtin_models![
     "java/sanitizers.toml",
     "java/servlet.toml",
     "java/spring.toml",
+    "javascript/builtins.toml",
     "javascript/child_process.toml",
     "javascript/deserialization.toml",
     "javascript/dom.toml",
