@@ -1,12 +1,16 @@
+use super::pwn_request::untrusted_checkout;
 use super::{scope, Model, Step, Trigger};
-use rampart_core::{Finding, Span};
+use rampart_core::{Finding, Severity, Span};
 
 rampart_core::declare_rule! {
     /// ## What it does
     /// Finds release workflows (triggered by `release` or by pushing tags) that restore the
     /// GitHub Actions cache: `actions/cache`, the `cache:` option of the `setup-*` actions
     /// (on by default in `setup-go`), `Swatinem/rust-cache`, or Docker builds with
-    /// `cache-from: type=gha`.
+    /// `cache-from: type=gha`. Also finds the other end: privileged workflows
+    /// (`pull_request_target`, `workflow_run`, `issue_comment`) that use a cache in a job that
+    /// runs a pull request's code, which lets the pull request write cache entries that
+    /// default-branch and release workflows later restore.
     ///
     /// ## Why is this bad
     /// The cache is shared across workflows of the repository: any workflow that runs on the
@@ -51,6 +55,7 @@ rampart_core::declare_rule! {
 }
 
 pub fn check(wf: &Model, out: &mut Vec<Finding>) {
+    poisoned_by_pull_requests(wf, out);
     let Some(trigger) = publishing_trigger(wf) else {
         return;
     };
@@ -69,6 +74,36 @@ pub fn check(wf: &Model, out: &mut Vec<Finding>) {
             out.push(
                 wf.finding(&RULE, span, scope(job, Some(step)), message)
                     .anchor(how)
+                    .build(),
+            );
+        }
+    }
+}
+
+/// A privileged workflow running pull request code saves caches in the base branch's scope.
+fn poisoned_by_pull_requests(wf: &Model, out: &mut Vec<Finding>) {
+    let Some(trigger) = wf.privileged_trigger() else {
+        return;
+    };
+    for job in &wf.jobs {
+        if !job.steps.iter().any(|s| untrusted_checkout(s).is_some()) {
+            continue;
+        }
+        for step in &job.steps {
+            let Some((span, how)) = restores_cache(step) else {
+                continue;
+            };
+            let message = format!(
+                "Step {} in job {} of workflow `{}` uses the Actions cache ({how}) in a `{}` job that runs pull request code: the pull request can write poisoned entries that default-branch and release workflows restore",
+                step.label(),
+                job.label(),
+                wf.name,
+                trigger.event
+            );
+            out.push(
+                wf.finding(&RULE, span, scope(job, Some(step)), message)
+                    .anchor(how)
+                    .severity(Severity::High)
                     .build(),
             );
         }
@@ -145,6 +180,29 @@ jobs:
         );
         assert_eq!(f.len(), 2, "{f:#?}");
         assert_eq!(f[0].location.span.start_line, 13);
+    }
+
+    #[test]
+    fn flags_caches_written_by_pull_request_code() {
+        let f = run(
+            ID,
+            r#"on: pull_request_target
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+      - uses: actions/cache@v4
+        with:
+          path: ~/.npm
+          key: npm-${{ hashFiles('package-lock.json') }}
+      - run: npm ci && npm test
+"#,
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].location.span.start_line, 9);
     }
 
     #[test]

@@ -123,11 +123,12 @@ pub fn check(m: &Model, s: &Service, out: &mut Vec<Finding>) {
             "Service {} publishes {what} on all host interfaces (`{written}`)",
             s.label()
         );
-        out.push(
-            m.finding(&RULE, entry.span, s, message)
-                .anchor(written)
-                .build(),
-        );
+        // Long syntax: point at the `published:` line rather than the whole mapping.
+        let span = entry
+            .entry("published")
+            .map(|e| e.span())
+            .unwrap_or(entry.span);
+        out.push(m.finding(&RULE, span, s, message).anchor(written).build());
     }
 }
 
@@ -250,7 +251,7 @@ mod tests {
 "#,
         );
         let lines: Vec<u32> = f.iter().map(|x| x.location.span.start_line).collect();
-        assert_eq!(lines, [5, 9, 13, 18], "{f:#?}");
+        assert_eq!(lines, [5, 9, 14, 18], "{f:#?}");
         assert!(f[0].message.contains("PostgreSQL port 5432"));
         assert!(f[0].message.contains("`db`"));
     }
