@@ -105,6 +105,7 @@ impl StructuralRule for WeakCipher {
                     "spec",
                     "create",
                     "getinstance",
+                    "seal",
                 ]
                 .iter()
                 .any(|w| lower.contains(w))
@@ -277,19 +278,65 @@ impl<'t> Checker<'_, 't> {
     }
 
     fn iv_arg(&self, call: &Call<'t>, iv: Option<Node<'t>>, issues: &mut Vec<Issue<'t>>) {
-        let Some(iv) = iv else { return };
-        if let Some(kind) = self.static_bytes(iv, call.node, 0) {
-            let what = if ast::text(iv, self.src).len() <= 40 {
-                format!("uses {kind} IV (`{}`)", ast::text(iv, self.src).trim())
+        self.fixed_input(call, iv, "IV", issues);
+    }
+
+    /// An AEAD nonce: reusing one with the same key reveals plaintext and the MAC key.
+    fn nonce_arg(&self, call: &Call<'t>, nonce: Option<Node<'t>>, issues: &mut Vec<Issue<'t>>) {
+        self.fixed_input(call, nonce, "nonce", issues);
+    }
+
+    fn fixed_input(
+        &self,
+        call: &Call<'t>,
+        value: Option<Node<'t>>,
+        label: &str,
+        issues: &mut Vec<Issue<'t>>,
+    ) {
+        let Some(value) = value else { return };
+        if let Some(kind) = self.static_bytes(value, call.node, 0) {
+            let shown = ast::text(value, self.src).trim();
+            let what = if shown.len() <= 40 {
+                format!("uses {kind} {label} (`{shown}`)")
             } else {
-                format!("uses {kind} IV")
+                format!("uses {kind} {label}")
             };
             self.issue(
                 call,
-                format!("{what}; every message must get a fresh random IV"),
+                format!("{what}; every message must get a fresh random {label}"),
                 issues,
             );
         }
+    }
+
+    /// Whether a method is called on an AEAD object: `AESGCM(key).encrypt(...)` or
+    /// `aesgcm.encrypt(...)` after `aesgcm = AESGCM(key)`.
+    fn on_aead(&self, call: &Call<'t>) -> bool {
+        let Some(r) = call.receiver else {
+            return false;
+        };
+        let created = |n: Node<'t>| {
+            ast::call(n, self.src, self.language).is_some_and(|c| {
+                matches!(
+                    c.name.as_str(),
+                    "AESGCM" | "ChaCha20Poly1305" | "AESCCM" | "AESOCB3" | "XChaCha20Poly1305"
+                )
+            })
+        };
+        if created(r) {
+            return true;
+        }
+        if r.kind() != "identifier" {
+            return false;
+        }
+        let name = ast::text(r, self.src);
+        let local = ast::assignments_before(enclosing_body(r), name, r.start_byte(), self.src);
+        let value = local.last().copied().or_else(|| {
+            ast::assignments_before(self.root, name, r.start_byte(), self.src)
+                .into_iter()
+                .rfind(|v| ast::enclosing_function(*v).is_none())
+        });
+        value.is_some_and(created)
     }
 
     fn python(&self, call: &Call<'t>, path: &str, issues: &mut Vec<Issue<'t>>) {
@@ -327,6 +374,10 @@ impl<'t> Checker<'_, 't> {
                     .or_else(|| call.keyword("nonce"))
                     .or_else(|| call.positional(2));
                 self.iv_arg(call, iv, issues);
+            }
+            // `AESGCM(key).encrypt(nonce, data, aad)`.
+            _ if call.name == "encrypt" && call.args.len() == 3 && self.on_aead(call) => {
+                self.nonce_arg(call, call.positional(0), issues)
             }
             ["pyDes", "des"] => self.issue(call, Weakness::Cipher("DES").describe(), issues),
             ["pyDes", "triple_des"] => {
@@ -437,6 +488,11 @@ impl<'t> Checker<'_, 't> {
     }
 
     fn go(&self, call: &Call<'t>, path: &str, issues: &mut Vec<Issue<'t>>) {
+        // `aead.Seal(dst, nonce, plaintext, additionalData)`.
+        if call.name == "Seal" && call.args.len() == 4 {
+            self.nonce_arg(call, call.positional(1), issues);
+            return;
+        }
         let Some((pkg, f)) = path.rsplit_once('.') else {
             return;
         };
@@ -798,12 +854,14 @@ mod tests {
                 "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\nIV = b'\\x00' * 16\n\ndef enc(key, data):\n    c = Cipher(algorithms.AES(key), modes.CBC(IV)).encryptor()\n    return c.update(data)\n",
                 "from Crypto.Cipher import AES\n\ndef enc(key, data):\n    iv = b'1234567890abcdef'\n    return AES.new(key, AES.MODE_CBC, iv).encrypt(data)\n",
                 "from Crypto.Cipher import ARC4\nc = ARC4.new(key)\n",
+                "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\n\nNONCE = b'\\x00' * 12\n\ndef seal(key, data):\n    aesgcm = AESGCM(key)\n    return aesgcm.encrypt(NONCE, data, None)\n",
             ],
             &[
                 "from Crypto.Cipher import AES\nfrom Crypto.Random import get_random_bytes\n\ndef enc(key, data):\n    iv = get_random_bytes(16)\n    return iv + AES.new(key, AES.MODE_CBC, iv).encrypt(data)\n",
                 "import os\nfrom cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\ndef enc(key, data):\n    nonce = os.urandom(12)\n    return Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor().update(data)\n",
                 "from Crypto.Cipher import AES\n\ndef enc(key, data):\n    return AES.new(key, AES.MODE_GCM).encrypt_and_digest(data)\n",
                 "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\nAESGCM(key).encrypt(os.urandom(12), data, None)\n",
+                "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\n\ndef seal(key, data):\n    nonce = os.urandom(12)\n    aesgcm = AESGCM(key)\n    return nonce + aesgcm.encrypt(nonce, data, None)\n",
             ],
         );
     }
@@ -926,12 +984,14 @@ mod tests {
                 "package crypt\n\nimport \"crypto/des\"\n\nfunc NewBlock(key []byte) (cipher.Block, error) {\n\treturn des.NewCipher(key)\n}\n",
                 "package crypt\n\nimport \"crypto/rc4\"\n\nfunc Enc(key, data []byte) []byte {\n\tc, _ := rc4.NewCipher(key)\n\tout := make([]byte, len(data))\n\tc.XORKeyStream(out, data)\n\treturn out\n}\n",
                 "package crypt\n\nimport (\n\t\"crypto/aes\"\n\t\"crypto/cipher\"\n)\n\nfunc Enc(key, data []byte) []byte {\n\tblock, _ := aes.NewCipher(key)\n\tiv := make([]byte, aes.BlockSize)\n\tmode := cipher.NewCBCEncrypter(block, iv)\n\tout := make([]byte, len(data))\n\tmode.CryptBlocks(out, data)\n\treturn out\n}\n",
+                "package crypt\n\nimport (\n\t\"crypto/aes\"\n\t\"crypto/cipher\"\n)\n\nfunc Seal(key, data []byte) []byte {\n\tblock, _ := aes.NewCipher(key)\n\tgcm, _ := cipher.NewGCM(block)\n\tnonce := make([]byte, gcm.NonceSize())\n\treturn gcm.Seal(nil, nonce, data, nil)\n}\n",
                 "package crypt\n\nimport (\n\t\"crypto/aes\"\n\t\"crypto/cipher\"\n)\n\nvar iv = []byte(\"abcdefghijklmnop\")\n\nfunc Enc(key, data []byte) {\n\tblock, _ := aes.NewCipher(key)\n\tcipher.NewCFBEncrypter(block, iv)\n}\n",
             ],
             &[
                 "package crypt\n\nimport (\n\t\"crypto/aes\"\n\t\"crypto/cipher\"\n\t\"crypto/rand\"\n\t\"io\"\n)\n\nfunc Enc(key, data []byte) []byte {\n\tblock, _ := aes.NewCipher(key)\n\tout := make([]byte, aes.BlockSize+len(data))\n\tiv := out[:aes.BlockSize]\n\tio.ReadFull(rand.Reader, iv)\n\tcipher.NewCFBEncrypter(block, iv).XORKeyStream(out[aes.BlockSize:], data)\n\treturn out\n}\n",
                 "package crypt\n\nimport (\n\t\"crypto/aes\"\n\t\"crypto/cipher\"\n\t\"crypto/rand\"\n)\n\nfunc Enc(key, data []byte) {\n\tblock, _ := aes.NewCipher(key)\n\tiv := make([]byte, aes.BlockSize)\n\trand.Read(iv)\n\tcipher.NewCBCEncrypter(block, iv)\n}\n",
                 "package crypt\n\nimport \"github.com/acme/des\"\n\nfunc F(k []byte) { des.NewCipher(k) }\n",
+                "package crypt\n\nimport (\n\t\"crypto/aes\"\n\t\"crypto/cipher\"\n\t\"crypto/rand\"\n\t\"io\"\n)\n\nfunc Seal(key, data []byte) []byte {\n\tblock, _ := aes.NewCipher(key)\n\tgcm, _ := cipher.NewGCM(block)\n\tnonce := make([]byte, gcm.NonceSize())\n\tif _, err := io.ReadFull(rand.Reader, nonce); err != nil {\n\t\tpanic(err)\n\t}\n\treturn gcm.Seal(nonce, nonce, data, nil)\n}\n",
             ],
         );
     }
