@@ -45,20 +45,12 @@ pub struct Model {
 
 /// One build stage: a `FROM` and the instructions up to the next one.
 pub struct Stage {
-    pub image: Image,
+    /// The image reference as written, e.g. `python:3.12-slim` or `${BASE}`.
+    pub image: String,
     /// `AS name`, if any.
     pub alias: Option<String>,
     pub location: Location,
     pub instructions: Vec<Instruction>,
-}
-
-/// The image of a `FROM` line, as written.
-pub struct Image {
-    pub name: String,
-    pub tag: Option<String>,
-    pub digest: Option<String>,
-    /// The whole reference, e.g. `python:3.12-slim`.
-    pub text: String,
 }
 
 /// A `KEY=value` of `ENV`, `ARG` or `LABEL` (value without quotes).
@@ -153,27 +145,17 @@ impl Model {
 }
 
 impl Stage {
-    /// Every `RUN` command of the stage.
-    pub fn run_commands(&self) -> impl Iterator<Item = &RunCommand> {
-        self.instructions.iter().flat_map(|i| match &i.kind {
-            Kind::Run(cmds) => cmds.as_slice(),
-            _ => &[],
-        })
-    }
-
     /// The name used in messages: the alias, or the image.
     pub fn display_name(&self) -> String {
         match &self.alias {
             Some(a) => format!("stage `{a}`"),
-            None => format!("stage `FROM {}`", self.image.text),
+            None => format!("stage `FROM {}`", self.image),
         }
     }
 
     /// Scope for fingerprints.
     pub fn scope(&self) -> String {
-        self.alias
-            .clone()
-            .unwrap_or_else(|| self.image.text.clone())
+        self.alias.clone().unwrap_or_else(|| self.image.clone())
     }
 }
 
@@ -231,31 +213,12 @@ fn unquote(s: &str) -> String {
 }
 
 fn stage(file: &SourceFile, node: Node) -> Stage {
-    let mut image = Image {
-        name: String::new(),
-        tag: None,
-        digest: None,
-        text: String::new(),
-    };
+    let mut image = String::new();
     let mut alias = None;
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
         match child.kind() {
-            "image_spec" => {
-                image.text = text(file, child).to_string();
-                let mut c2 = child.walk();
-                for part in child.named_children(&mut c2) {
-                    let t = text(file, part);
-                    match part.kind() {
-                        "image_name" => image.name = t.to_string(),
-                        "image_tag" => image.tag = Some(t.trim_start_matches(':').to_string()),
-                        "image_digest" => {
-                            image.digest = Some(t.trim_start_matches('@').to_string())
-                        }
-                        _ => {}
-                    }
-                }
-            }
+            "image_spec" => image = text(file, child).to_string(),
             "image_alias" => alias = Some(text(file, child).to_string()),
             _ => {}
         }

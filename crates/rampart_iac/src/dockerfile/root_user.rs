@@ -53,7 +53,7 @@ fn effective_user(m: &Model, idx: usize, depth: usize) -> Option<(&str, &Locatio
     if own.is_some() || depth > 16 {
         return own;
     }
-    let parent = m.stage_named(&stage.image.text, idx)?;
+    let parent = m.stage_named(&stage.image, idx)?;
     effective_user(m, parent, depth + 1)
 }
 
@@ -97,14 +97,14 @@ pub(super) fn check(m: &Model, out: &mut Vec<Finding>) {
             // Walk to the external base image to see whether it already drops root.
             let mut idx = last;
             let mut depth = 0;
-            while let Some(p) = m.stage_named(&m.stages[idx].image.text, idx) {
+            while let Some(p) = m.stage_named(&m.stages[idx].image, idx) {
                 idx = p;
                 depth += 1;
                 if depth > 16 {
                     break;
                 }
             }
-            let base = &m.stages[idx].image.text;
+            let base = &m.stages[idx].image;
             if base_is_non_root(base) {
                 return;
             }
@@ -119,7 +119,7 @@ pub(super) fn check(m: &Model, out: &mut Vec<Finding>) {
                 )
                 .confidence(Confidence::Medium)
                 .scope(stage.scope())
-                .anchor(format!("FROM {}", stage.image.text))
+                .anchor(format!("FROM {}", stage.image))
                 .build(),
             );
         }

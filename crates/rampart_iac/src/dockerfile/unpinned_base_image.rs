@@ -41,7 +41,7 @@ rampart_core::declare_rule! {
 
 pub(super) fn check(m: &Model, out: &mut Vec<Finding>) {
     for (idx, stage) in m.stages.iter().enumerate() {
-        let written = stage.image.text.trim();
+        let written = stage.image.trim();
         if written.is_empty()
             || written.eq_ignore_ascii_case("scratch")
             || m.stage_named(written, idx).is_some()

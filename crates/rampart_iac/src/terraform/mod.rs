@@ -170,32 +170,6 @@ impl Expr {
             _ => None,
         }
     }
-
-    /// The expression as Terraform source, for messages (short).
-    pub fn display(&self) -> String {
-        let s = match self {
-            Expr::Null => "null".to_string(),
-            Expr::Bool(b) => b.to_string(),
-            Expr::Num(n) => n.to_string(),
-            Expr::Str(s) => format!("\"{s}\""),
-            Expr::Ref(parts) => parts.join("."),
-            Expr::List(items) => format!(
-                "[{}]",
-                items
-                    .iter()
-                    .map(Expr::display)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            Expr::Call(name, _) => format!("{name}(...)"),
-            _ => "...".to_string(),
-        };
-        if s.chars().count() > 80 {
-            format!("{}...", s.chars().take(77).collect::<String>())
-        } else {
-            s
-        }
-    }
 }
 
 impl Block {
