@@ -307,7 +307,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                     worklist.push_back(succ);
                 }
             }
-            self.terminator(&block.term, &state);
+            self.terminator(b, &block.term, &state);
         }
         self.finish(exhausted)
     }
@@ -414,19 +414,19 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 };
                 match op {
                     BinOp::In => match lhs {
-                        Operand::Var(x) => (self.aliases(*x, u16::MAX), Vec::new()),
+                        Operand::Var(x) => (self.checked(*x, u16::MAX), Vec::new()),
                         _ => none,
                     },
                     BinOp::NotIn => match lhs {
-                        Operand::Var(x) => (Vec::new(), self.aliases(*x, u16::MAX)),
+                        Operand::Var(x) => (Vec::new(), self.checked(*x, u16::MAX)),
                         _ => none,
                     },
                     BinOp::Eq => match var_const {
-                        Some(x) => (self.aliases(x, u16::MAX), Vec::new()),
+                        Some(x) => (self.checked(x, u16::MAX), Vec::new()),
                         None => none,
                     },
                     BinOp::Ne => match var_const {
-                        Some(x) => (Vec::new(), self.aliases(x, u16::MAX)),
+                        Some(x) => (Vec::new(), self.checked(x, u16::MAX)),
                         None => none,
                     },
                     _ => none,
@@ -461,7 +461,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                         },
                     };
                     if let Some(v) = checked {
-                        for (x, c, _) in self.aliases(v, g.classes) {
+                        for (x, c, _) in self.checked(v, g.classes) {
                             out.push((x, c, g.requires_normalized));
                         }
                     }
@@ -470,6 +470,51 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
             }
             _ => none,
         }
+    }
+
+    /// A value compared with constants or an allow-list is safe; when it is the host of a parsed
+    /// URL (`urlparse(u).hostname`, `new URL(u).host`), the URL is safe as a destination.
+    fn checked(&self, v: VarId, classes: u16) -> Refinements {
+        let mut out = self.aliases(v, classes);
+        let dest = classes & (VulnClass::Ssrf.bit() | VulnClass::Redirect.bit());
+        if dest == 0 {
+            return out;
+        }
+        let mut cur = v;
+        for _ in 0..3 {
+            match self.def_kind(cur) {
+                Some(InstKind::Assign {
+                    src: Operand::Var(s),
+                    ..
+                }) => cur = *s,
+                Some(InstKind::Load { obj, field, .. })
+                    if matches!(field.as_str(), "hostname" | "host" | "netloc" | "origin") =>
+                {
+                    // The parsed URL object, and the string it was parsed from.
+                    out.extend(self.aliases(*obj, dest));
+                    let mut url = *obj;
+                    for _ in 0..3 {
+                        match self.def_kind(url) {
+                            Some(InstKind::Assign {
+                                src: Operand::Var(s),
+                                ..
+                            }) => url = *s,
+                            Some(InstKind::Call { args, .. })
+                            | Some(InstKind::New { args, .. }) => {
+                                if let Some(Operand::Var(u)) = args.first().map(|a| &a.value) {
+                                    out.extend(self.aliases(*u, dest));
+                                }
+                                break;
+                            }
+                            _ => break,
+                        }
+                    }
+                    break;
+                }
+                _ => break,
+            }
+        }
+        out
     }
 
     /// A checked variable and the variable it was copied from (`t = name.strip()` checks are
@@ -501,7 +546,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         out
     }
 
-    fn terminator(&mut self, term: &Terminator, state: &State) {
+    fn terminator(&mut self, block: usize, term: &Terminator, state: &State) {
         let Terminator::Return(Some(op)) = term else {
             return;
         };
@@ -513,13 +558,47 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         if let (Some(e), Operand::Var(v)) = (self.entry, op) {
             if let Some(class) = e.returns_sink {
                 let own = state.get(*v).map(|x| x.own.clone()).unwrap_or_default();
-                let span = self.def_span(*v).unwrap_or(self.func.span);
-                let text = self.snippet(span);
+                let span = self.return_span(block, *v);
+                let callee = format!("return from {}", short_name(&self.func.qualified_name));
                 for l in &own.0 {
-                    self.hit(l, class, span, format!("return {text}"), false);
+                    self.hit(l, class, span, callee.clone(), false);
                 }
             }
         }
+    }
+
+    /// Where a returned value is returned: the expression when it is returned directly, else
+    /// the `return` statement that follows the block's last instruction.
+    fn return_span(&self, block: usize, v: VarId) -> Span {
+        let def = self.def_span(v).unwrap_or(self.func.span);
+        let is_temp = self
+            .func
+            .locals
+            .get(v as usize)
+            .is_none_or(|l| l.name.starts_with('$'));
+        if is_temp {
+            return def;
+        }
+        let after = self.func.blocks[block]
+            .insts
+            .last()
+            .map(|i| i.span.end_byte as usize)
+            .unwrap_or(def.end_byte as usize);
+        let text: &str = &self.module.text;
+        let window_end = (after + 400).min(text.len());
+        let Some(window) = text.get(after..window_end) else {
+            return def;
+        };
+        let Some(pos) = window.find("return") else {
+            return def;
+        };
+        let start = after + pos;
+        let end = text[start..]
+            .find('\n')
+            .map(|n| start + n)
+            .unwrap_or(text.len());
+        let lines = rampart_core::LineIndex::new(text);
+        lines.span(text, start, end)
     }
 
     fn def_span(&self, v: VarId) -> Option<Span> {
@@ -701,6 +780,9 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 let mut t = Taint::default();
                 for p in parts {
                     t.join(&self.deep(state, p));
+                }
+                if let Some(prefix) = parts.first().and_then(|p| self.const_of(p)) {
+                    t.sanitize(fixed_destination(prefix), false);
                 }
                 self.assign_step(*dst, &mut t, span);
                 state.set_own(*dst, t);
@@ -1023,22 +1105,15 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
 
     /// The text of a call's callee: `cursor.execute` for `cursor.execute(q, args)`.
     fn callee_text(&self, span: Span, fallback: &str) -> String {
-        let text = self.module.snippet(span);
-        let head = text.split('(').next().unwrap_or("");
-        let head: String = head.split_whitespace().collect::<Vec<_>>().join("");
-        let head = head
-            .strip_prefix("await")
-            .unwrap_or(&head)
-            .trim()
-            .to_string();
-        let head = head
-            .strip_prefix("new")
-            .map(|h| h.trim().to_string())
-            .unwrap_or(head);
-        if head.is_empty() || head.len() > 80 {
+        let text = self.module.snippet(span).trim();
+        let head = strip_call_args(text);
+        let head: String = head.split_whitespace().collect::<Vec<_>>().join(" ");
+        let head = head.strip_prefix("await ").unwrap_or(&head);
+        let head = head.strip_prefix("new ").unwrap_or(head).trim();
+        if head.is_empty() || head.len() > 80 || head.contains('\n') {
             fallback.to_string()
         } else {
-            head
+            head.to_string()
         }
     }
 
@@ -1076,8 +1151,9 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                     continue;
                 }
                 for (i, a) in args.iter().enumerate() {
-                    let dangerous = self.arg_is_dangerous(s, args, i);
                     let option_keys = !s.keywords.is_empty() && self.is_map(&a.value);
+                    // A query config object (`{ text, values }`): only the named keys matter.
+                    let dangerous = self.arg_is_dangerous(s, args, i) && !option_keys;
                     if dangerous {
                         for l in arg_taints[i].0.clone() {
                             self.hit(&l, s.class, span, text.clone(), false);
@@ -1367,6 +1443,50 @@ enum KwValue<'a> {
 
 fn short_name(q: &str) -> &str {
     q.rsplit(['.', '/']).next().unwrap_or(q)
+}
+
+/// `db.pool.promise().query(sql)` without its trailing argument list: `db.pool.promise().query`.
+fn strip_call_args(text: &str) -> &str {
+    if !text.ends_with(')') {
+        return text.split('(').next().unwrap_or(text);
+    }
+    let mut depth = 0i32;
+    for (i, c) in text.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth -= 1;
+                if depth == 0 {
+                    return text[..i].trim_end_matches(['?', '.', '!']).trim_end();
+                }
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+/// A string that starts with a constant scheme and host (`https://api.example.com/...`) or a
+/// local path (`/users/...`) fixes where a request or redirect goes, whatever follows.
+fn fixed_destination(prefix: &Const) -> u16 {
+    let Const::Str(p) = prefix else { return 0 };
+    let fixed_host = p.split_once("://").is_some_and(|(scheme, rest)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+')
+            && rest
+                .find(['/', '?', '#'])
+                .is_some_and(|i| i > 0 && !rest[..i].contains(['@', '{']))
+    });
+    let local_path = p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\");
+    if fixed_host {
+        VulnClass::Ssrf.bit() | VulnClass::Redirect.bit()
+    } else if local_path {
+        VulnClass::Redirect.bit()
+    } else {
+        0
+    }
 }
 
 /// Marks a variable's taint safe for `classes`.

@@ -118,7 +118,11 @@ fn registrations(
                             Some(r) => format!("{path}(\"{r}\")"),
                             None => path.to_string(),
                         };
-                        out.insert(*f, EntryCtx::from_model(e, reg));
+                        let mut entry = EntryCtx::from_model(e, reg);
+                        if let Some(r) = &route {
+                            entry.typed_params = typed_route_params(r);
+                        }
+                        out.insert(*f, entry);
                     }
                 }
             }

@@ -145,33 +145,43 @@ fn module_var_sym(program: &Program, models: &Models, m: u32, var: VarId) -> Opt
         models,
         module: m,
     };
-    for b in &top.blocks {
-        for inst in &b.insts {
-            if inst.kind.dst() != Some(var) {
-                continue;
-            }
-            return match &inst.kind {
-                InstKind::Call {
-                    callee: Callee::Path(p),
-                    ..
-                } => ctx.call_result(&ctx.callee_path(p)),
-                InstKind::New { class, .. } => Some(Sym::Path(class.as_str().into())),
-                InstKind::FuncRef { func, .. } => Some(Sym::Func((m, *func))),
-                InstKind::Call {
-                    callee: Callee::Method { receiver, name },
-                    ..
-                } => {
-                    let recv = simple_def_sym(&ctx, top, *receiver);
-                    let c = ctx.method(recv.as_ref(), name);
-                    ctx.call_result(&c)
-                }
-                InstKind::Global { path, .. } => match program.resolve(path, m) {
-                    Target::ModuleVar(..) => None,
-                    _ => Some(ctx.global_sym(path)),
-                },
-                _ => None,
-            };
+    let mut var = var;
+    for _ in 0..4 {
+        let kind = top
+            .blocks
+            .iter()
+            .flat_map(|b| &b.insts)
+            .map(|i| &i.kind)
+            .find(|k| k.dst() == Some(var))?;
+        if let InstKind::Assign {
+            src: Operand::Var(src),
+            ..
+        } = kind
+        {
+            var = *src;
+            continue;
         }
+        return match kind {
+            InstKind::Call {
+                callee: Callee::Path(p),
+                ..
+            } => ctx.call_result(&ctx.callee_path(p)),
+            InstKind::New { class, .. } => Some(Sym::Path(class.as_str().into())),
+            InstKind::FuncRef { func, .. } => Some(Sym::Func((m, *func))),
+            InstKind::Call {
+                callee: Callee::Method { receiver, name },
+                ..
+            } => {
+                let recv = simple_def_sym(&ctx, top, *receiver);
+                let c = ctx.method(recv.as_ref(), name);
+                ctx.call_result(&c)
+            }
+            InstKind::Global { path, .. } => match program.resolve(path, m) {
+                Target::ModuleVar(..) => None,
+                _ => Some(ctx.global_sym(path)),
+            },
+            _ => None,
+        };
     }
     None
 }

@@ -16,6 +16,9 @@ pub mod xpath_injection;
 pub mod xss;
 pub mod xxe;
 
+#[cfg(test)]
+mod fixtures;
+
 use rampart_core::{AuthState, Confidence, Context, Finding, Reachability, RuleMeta};
 use rampart_dataflow::TaintFlow;
 use rampart_models::{SourceKind, VulnClass};

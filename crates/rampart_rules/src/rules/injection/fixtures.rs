@@ -1,0 +1,203 @@
+//! Scores the taint rules on the fixture apps under `tests/fixtures/taint/<language>/<app>/`.
+//! A sink line carries `# expect: <rule-id>` (must be reported) or `# safe: <rule-id>` (must
+//! not be), with `//` in JavaScript/TypeScript. Each app is analyzed as one project with the
+//! shipped models.
+
+use rampart_core::Finding;
+use rampart_models::Models;
+use rampart_syntax::{detect_language, ProjectSettings, SourceFile};
+use std::path::{Path, PathBuf};
+
+/// Recall on the fixtures must not drop below this (measured: see the closing report).
+const MIN_RECALL: f64 = 0.80;
+
+#[derive(Debug, PartialEq, Eq, Clone)]
+struct Mark {
+    file: String,
+    line: u32,
+    rule: String,
+}
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/taint")
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n == "node_modules") {
+                continue;
+            }
+            files_under(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// `expect:`/`safe:` marks in a comment at the end of a line.
+fn marks(text: &str, file: &str) -> (Vec<Mark>, Vec<Mark>) {
+    let (mut expect, mut safe) = (Vec::new(), Vec::new());
+    for (i, line) in text.lines().enumerate() {
+        let comment = match (line.rfind('#'), line.rfind("//")) {
+            (Some(a), Some(b)) => &line[a.max(b)..],
+            (Some(a), None) => &line[a..],
+            (None, Some(b)) => &line[b..],
+            (None, None) => continue,
+        };
+        for (key, out) in [("expect:", &mut expect), ("safe:", &mut safe)] {
+            if let Some(pos) = comment.find(key) {
+                let rest = &comment[pos + key.len()..];
+                for rule in rest
+                    .split([',', ' '])
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                {
+                    if !rule.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+                        break;
+                    }
+                    out.push(Mark {
+                        file: file.to_string(),
+                        line: i as u32 + 1,
+                        rule: rule.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    (expect, safe)
+}
+
+/// Findings of the taint rules on one app, and its marks.
+fn scan_app(root: &Path, models: &Models) -> (Vec<Finding>, Vec<Mark>, Vec<Mark>) {
+    let mut paths = Vec::new();
+    files_under(root, &mut paths);
+    let mut modules = Vec::new();
+    let (mut expect, mut safe) = (Vec::new(), Vec::new());
+    for p in paths {
+        let Some(language) = detect_language(&p, None) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let rel = p
+            .strip_prefix(root)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let file = SourceFile::from_text(&rel, language, &text);
+        let Ok(parsed) = rampart_syntax::parse(language, &text) else {
+            continue;
+        };
+        let Ok(module) = rampart_ir::lower(&file, &parsed.tree) else {
+            continue;
+        };
+        let (e, s) = marks(&text, &rel);
+        expect.extend(e);
+        safe.extend(s);
+        modules.push(module);
+    }
+    let analysis = rampart_dataflow::analyze(&modules, models, &ProjectSettings::default());
+    (super::judge(&analysis.flows), expect, safe)
+}
+
+fn covers(f: &Finding, m: &Mark) -> bool {
+    f.rule_id == m.rule
+        && f.location.path == m.file
+        && f.location.span.start_line <= m.line
+        && m.line <= f.location.span.end_line.max(f.location.span.start_line)
+}
+
+#[test]
+fn taint_fixtures_score() {
+    let models = Models::builtin().expect("built-in models parse");
+    let root = fixtures_root();
+    let mut apps = Vec::new();
+    for lang in ["python", "javascript", "typescript"] {
+        let Ok(entries) = std::fs::read_dir(root.join(lang)) else {
+            continue;
+        };
+        let mut dirs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        apps.extend(dirs);
+    }
+    let (mut expected, mut found, mut fp) = (0usize, 0usize, Vec::new());
+    let mut missed = Vec::new();
+    let mut unmarked = 0usize;
+    for app in &apps {
+        let (findings, expect, safe) = scan_app(app, &models);
+        let name = app
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        for m in &expect {
+            expected += 1;
+            if findings.iter().any(|f| covers(f, m)) {
+                found += 1;
+            } else {
+                missed.push(format!("{name}/{}:{} {}", m.file, m.line, m.rule));
+            }
+        }
+        for f in &findings {
+            if safe.iter().any(|m| covers(f, m)) {
+                fp.push(format!(
+                    "{name}/{}:{} {}: {}",
+                    f.location.path, f.location.span.start_line, f.rule_id, f.message
+                ));
+            } else if !expect.iter().any(|m| covers(f, m)) {
+                unmarked += 1;
+                eprintln!(
+                    "unmarked: {name}/{}:{} {}: {}",
+                    f.location.path, f.location.span.start_line, f.rule_id, f.message
+                );
+            }
+        }
+    }
+    let recall = if expected == 0 {
+        1.0
+    } else {
+        found as f64 / expected as f64
+    };
+    eprintln!(
+        "taint fixtures: {} apps, recall {found}/{expected} = {:.1}%, {} reported safe sinks, {unmarked} unmarked findings",
+        apps.len(),
+        recall * 100.0,
+        fp.len()
+    );
+    for m in &missed {
+        eprintln!("missed: {m}");
+    }
+    for f in &fp {
+        eprintln!("false positive: {f}");
+    }
+    assert!(fp.is_empty(), "safe sinks reported: {fp:#?}");
+    assert!(
+        recall >= MIN_RECALL,
+        "recall {:.1}% below {:.0}%",
+        recall * 100.0,
+        MIN_RECALL * 100.0
+    );
+}
+
+#[test]
+fn marks_are_parsed_from_comments() {
+    let (e, s) = marks(
+        "cur.execute(q)  # expect: sql-injection\nres.send(x) // safe: xss, open-redirect\n",
+        "a.py",
+    );
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].rule, "sql-injection");
+    assert_eq!(s.len(), 2);
+    assert_eq!(s[1].rule, "open-redirect");
+    assert_eq!(s[0].line, 2);
+}
