@@ -341,11 +341,22 @@ fn scope_of(node: Node<'_>) -> Node<'_> {
     ast::enclosing_function(node).unwrap_or(top)
 }
 
-/// The last value assigned to variable `name` before `at`, in `at`'s function.
+/// The last value assigned to variable `name` before `at`, in `at`'s function, else at the
+/// top of the file (shared cookie options are often module constants).
 fn creation_of<'t>(at: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
-    ast::assignments_before(scope_of(at), name, at.start_byte(), src)
+    let scope = scope_of(at);
+    ast::assignments_before(scope, name, at.start_byte(), src)
         .into_iter()
         .next_back()
+        .or_else(|| {
+            let mut root = scope;
+            while let Some(p) = root.parent() {
+                root = p;
+            }
+            ast::assignments_before(root, name, at.start_byte(), src)
+                .into_iter()
+                .rfind(|v| ast::enclosing_function(*v).is_none())
+        })
 }
 
 /// `(field, value)` for each `var.field = value` in `at`'s function.
@@ -528,7 +539,12 @@ fn javascript<'t>(node: Node<'t>, src: &str, language: Language, out: &mut Vec<I
     let Some(call) = ast::call(node, src, language) else {
         return;
     };
+    let positional: Vec<Node<'t>> = call.args.iter().map(|a| a.value).collect();
     let Some(receiver) = call.receiver else {
+        // Hono: `setCookie(c, name, value, options)`.
+        if call.name == "setCookie" && positional.len() >= 3 {
+            js_cookie_call(node, &call, &positional[1..], false, src, out);
+        }
         return;
     };
     let receiver_text = ast::text(receiver, src);
@@ -542,9 +558,20 @@ fn javascript<'t>(node: Node<'t>, src: &str, language: Language, out: &mut Vec<I
     if !is_setter {
         return;
     }
-    let positional: Vec<Node<'t>> = call.args.iter().map(|a| a.value).collect();
+    js_cookie_call(node, &call, &positional, koa, src, out);
+}
+
+/// Judges `name, value[, options]` arguments of a cookie setter (or one options object).
+fn js_cookie_call<'t>(
+    node: Node<'t>,
+    call: &ast::Call<'t>,
+    positional: &[Node<'t>],
+    koa: bool,
+    src: &str,
+    out: &mut Vec<Issue<'t>>,
+) {
     // Next.js `cookies().set({ name, value, httpOnly, secure })`.
-    let (name, value, options) = match positional.as_slice() {
+    let (name, value, options) = match positional {
         [obj] if obj.kind() == "object" => {
             let field = |k: &str| {
                 ast::named_children(*obj)
@@ -586,7 +613,7 @@ fn javascript<'t>(node: Node<'t>, src: &str, language: Language, out: &mut Vec<I
     judge(
         Cookie {
             node,
-            display: ast::call_display(&call, src),
+            display: ast::call_display(call, src),
             name: literal_or_text(name, src),
             value: literal_or_text(value, src).unwrap_or_default(),
             secure,
@@ -948,6 +975,8 @@ fn go_field<'t>(literal: Node<'t>, field: &str, src: &str) -> Option<Node<'t>> {
             (parts.first().map(|k| ast::text(*k, src)) == Some(field))
                 .then(|| parts.get(1).copied())
                 .flatten()
+                // The value inside its `literal_element` wrapper.
+                .map(|v| ast::named_children(v).into_iter().next().unwrap_or(v))
         })
 }
 
@@ -1042,6 +1071,7 @@ mod tests {
                     "res.cookie('jwt', accessToken, { httpOnly: true, maxAge: 3600000 });\n",
                     "app.use(session({ secret: process.env.SECRET, cookie: { secure: false } }));\n",
                     "cookies().set('session', token, { httpOnly: true });\n",
+                    "app.post('/login', async (c) => {\n  setCookie(c, 'auth_token', token);\n  return c.json({ ok: true });\n});\n",
                 ],
                 &[
                     "res.cookie('token', token, { httpOnly: true, secure: true, sameSite: 'strict' });\n",
@@ -1050,6 +1080,8 @@ mod tests {
                     "res.cookie('token', token, cookieOptions);\n",
                     "res.cookie('session', sid, { httpOnly: true, secure: process.env.NODE_ENV === 'production' });\n",
                     "const opts = { httpOnly: true, secure: true };\nres.cookie('session', sid, opts);\n",
+                    "const opts = { httpOnly: true, secure: true };\napp.post('/login', (req, res) => {\n  res.cookie('session', sid, opts);\n});\n",
+                    "setCookie(c, 'session', sid, { httpOnly: true, secure: true, sameSite: 'Lax' });\n",
                 ],
             );
         }
@@ -1112,6 +1144,20 @@ mod tests {
                 "package main\n\nfunc login(c *gin.Context) {\n\tc.SetCookie(\"token\", token, 3600, \"/\", \"\", true, true)\n}\n",
                 "package main\n\nfunc login(w http.ResponseWriter) {\n\tcookie := &http.Cookie{Name: \"session\", Value: sid}\n\tcookie.Secure = true\n\tcookie.HttpOnly = true\n\thttp.SetCookie(w, cookie)\n}\n",
             ],
+        );
+    }
+
+    #[test]
+    fn names_the_cookie() {
+        let f = check(
+            RULE,
+            Language::Go,
+            "package main\n\nfunc f(w http.ResponseWriter) {\n\thttp.SetCookie(w, &http.Cookie{Name: \"session\", Value: v})\n}\n",
+        );
+        assert!(
+            f[0].message.contains("cookie `session`"),
+            "{}",
+            f[0].message
         );
     }
 

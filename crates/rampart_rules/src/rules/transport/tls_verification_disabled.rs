@@ -173,6 +173,10 @@ fn python(node: Node<'_>, src: &str) -> Option<String> {
             let call = callee_of_argument(node, src, Language::Python)?;
             let callee = call.path.clone().unwrap_or_else(|| call.name.clone());
             let off = value.kind() == "false";
+            // PyJWT 1.x `jwt.decode(token, verify=False)` skips the signature, not TLS.
+            if call.name == "decode" || callee.to_ascii_lowercase().contains("jwt") {
+                return None;
+            }
             if (PY_VERIFY_KEYWORDS.contains(&name) && off)
                 || (name == "ssl" && off && AIOHTTP_SSL_CALLS.contains(&call.name.as_str()))
             {
@@ -596,6 +600,7 @@ mod tests {
                 "import requests\nrequests.get(url, verify=True)\n",
                 "import requests\nrequests.post(url, json=data, verify=\"/etc/ssl/certs/internal-ca.pem\")\n",
                 "import urllib3\nurllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)\n",
+                "import jwt\npayload = jwt.decode(token, verify=False)\n",
                 "import ssl\nctx = ssl.create_default_context(cafile=CA)\nctx.check_hostname = True\nctx.verify_mode = ssl.CERT_REQUIRED\n",
                 "from ssl import CERT_NONE\nif ctx.verify_mode == CERT_NONE:\n    raise RuntimeError('insecure')\n",
             ],
