@@ -22,12 +22,6 @@ pub enum ScalarStyle {
     Folded,
 }
 
-impl ScalarStyle {
-    pub fn is_quoted(self) -> bool {
-        !matches!(self, ScalarStyle::Plain)
-    }
-}
-
 /// The content of a node.
 #[derive(Debug, Clone)]
 pub enum Value {
@@ -144,26 +138,12 @@ impl Node {
         matches!(self.value, Value::Map(_))
     }
 
-    pub fn is_seq(&self) -> bool {
-        matches!(self.value, Value::Seq(_))
-    }
-
     /// A scalar or each scalar of a sequence: the shape of fields like `runs-on` and `on`.
     pub fn scalars(&self) -> Vec<&Node> {
         match &self.value {
             Value::Scalar(..) => vec![self],
             Value::Seq(items) => items.iter().filter(|n| n.as_str().is_some()).collect(),
             _ => Vec::new(),
-        }
-    }
-
-    /// Every scalar below this node, depth first, in source order.
-    pub fn walk_scalars<'a>(&'a self, f: &mut dyn FnMut(&'a Node)) {
-        match &self.value {
-            Value::Scalar(..) => f(self),
-            Value::Seq(items) => items.iter().for_each(|n| n.walk_scalars(f)),
-            Value::Map(entries) => entries.iter().for_each(|e| e.value.walk_scalars(f)),
-            Value::Null => {}
         }
     }
 }

@@ -50,7 +50,6 @@ pub struct Model {
 /// One event under `on:`.
 pub struct Trigger {
     pub event: String,
-    pub span: Span,
     /// The event's filters (`branches`, `tags`, `workflows`, `types`); null when none.
     pub config: Node,
 }
@@ -106,8 +105,6 @@ pub struct Scope {
 
 pub struct Job {
     pub id: String,
-    pub id_span: Span,
-    pub name: Option<String>,
     /// Runner labels of `runs-on`, with the position of each.
     pub runs_on: Vec<(String, Span)>,
     pub permissions: Option<Permissions>,
@@ -130,12 +127,10 @@ pub struct Step {
     pub with: Vec<Input>,
     pub env: Vec<EnvVar>,
     pub if_cond: Option<String>,
-    pub span: Span,
 }
 
 pub struct Input {
     pub key: String,
-    pub key_span: Span,
     pub value: Option<Text>,
 }
 
@@ -284,9 +279,7 @@ impl Model {
         model.permissions = root.get("permissions").map(permissions);
         model.env = env_vars(file, root.get("env"));
         for job in root.get("jobs").into_iter().flat_map(Node::iter_map) {
-            model
-                .jobs
-                .push(build_job(file, &job.key, job.key_span, &job.value));
+            model.jobs.push(build_job(file, &job.key, &job.value));
         }
         model
     }
@@ -364,7 +357,6 @@ fn triggers(on: &Node) -> Vec<Trigger> {
         on.iter_map()
             .map(|e| Trigger {
                 event: e.key.clone(),
-                span: e.key_span,
                 config: e.value.clone(),
             })
             .collect()
@@ -374,7 +366,6 @@ fn triggers(on: &Node) -> Vec<Trigger> {
             .filter_map(|n| {
                 Some(Trigger {
                     event: n.as_str()?.to_string(),
-                    span: n.span,
                     config: null(n.span),
                 })
             })
@@ -420,13 +411,12 @@ fn inputs(file: &SourceFile, node: Option<&Node>, script_keys: &[&str]) -> Vec<I
         .flat_map(Node::iter_map)
         .map(|e| Input {
             key: e.key.clone(),
-            key_span: e.key_span,
             value: text(file, &e.value, script_keys.contains(&e.key.as_str())),
         })
         .collect()
 }
 
-fn build_job(file: &SourceFile, id: &str, id_span: Span, node: &Node) -> Job {
+fn build_job(file: &SourceFile, id: &str, node: &Node) -> Job {
     let runs_on = match node.get("runs-on") {
         Some(r) if r.is_map() => r
             .get("labels")
@@ -452,8 +442,6 @@ fn build_job(file: &SourceFile, id: &str, id_span: Span, node: &Node) -> Job {
         .collect();
     Job {
         id: id.to_string(),
-        id_span,
-        name: node.get("name").and_then(Node::as_str).map(str::to_string),
         runs_on,
         permissions: node.get("permissions").map(permissions),
         env: env_vars(file, node.get("env")),
@@ -486,7 +474,6 @@ fn build_step(file: &SourceFile, index: usize, node: &Node) -> Step {
         with: inputs(file, node.get("with"), script_keys),
         env: env_vars(file, node.get("env")),
         if_cond: node.get("if").and_then(Node::as_str).map(str::to_string),
-        span: node.span,
     }
 }
 

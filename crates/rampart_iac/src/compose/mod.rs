@@ -25,7 +25,6 @@ pub struct Model {
 
 pub struct Service {
     pub name: String,
-    pub name_span: Span,
     /// The service's settings (`image`, `ports`, `volumes`, ...).
     pub node: Node,
 }
@@ -52,7 +51,6 @@ impl Model {
                 if e.value.is_map() {
                     services.push(Service {
                         name: e.key.clone(),
-                        name_span: e.key_span,
                         node: e.value.clone(),
                     });
                 }

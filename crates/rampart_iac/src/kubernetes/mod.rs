@@ -52,8 +52,6 @@ pub struct ConfigMap {
 pub struct Workload {
     pub kind: String,
     pub name: String,
-    /// Where the resource starts (its `kind:` line).
-    pub span: Span,
     /// The pod spec (`spec`, `spec.template.spec`, `spec.jobTemplate.spec.template.spec`).
     pub pod: Node,
 }
@@ -151,11 +149,9 @@ fn collect(doc: &Node, out: &mut Vec<Workload>, depth: usize) {
         .and_then(Node::as_str)
         .unwrap_or("<unnamed>")
         .to_string();
-    let span = doc.entry("kind").map(|e| e.span()).unwrap_or(doc.span);
     out.push(Workload {
         kind: kind.to_string(),
         name,
-        span,
         pod: pod.clone(),
     });
 }
