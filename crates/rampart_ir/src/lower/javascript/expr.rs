@@ -1005,7 +1005,10 @@ impl<'a> Lowerer<'a> {
             }
             None => Operand::Const(Const::Str(String::new())),
         };
-        let mut entries = Vec::new();
+        // Attributes are evaluated first; named ones are then stored one by one so a sink such
+        // as `dangerouslySetInnerHTML` is reported on its own attribute.
+        let mut spreads = Vec::new();
+        let mut named = Vec::new();
         if let Some(open) = open {
             let mut cursor = open.walk();
             let attrs: Vec<Node> = open
@@ -1026,12 +1029,12 @@ impl<'a> Lowerer<'a> {
                             },
                             None => Operand::Const(Const::Bool(true)),
                         };
-                        entries.push((Some(self.text(name).to_string()), value));
+                        named.push((self.text(name).to_string(), value, self.span(a)));
                     }
                     // `{...props}`
                     "jsx_expression" => {
                         let v = self.lower_expr(a);
-                        entries.push((None, v));
+                        spreads.push((None, v));
                     }
                     _ => {}
                 }
@@ -1042,10 +1045,20 @@ impl<'a> Lowerer<'a> {
         self.emit(
             InstKind::MakeMap {
                 dst: props,
-                entries,
+                entries: spreads,
             },
             pspan,
         );
+        for (field, src, aspan) in named {
+            self.emit(
+                InstKind::Store {
+                    obj: props,
+                    field,
+                    src,
+                },
+                aspan,
+            );
+        }
         let mut args = vec![plain(tag), plain(Operand::Var(props))];
         if children {
             let mut cursor = n.walk();

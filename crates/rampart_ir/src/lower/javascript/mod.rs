@@ -9,8 +9,10 @@
 //!   `require('child_process').exec(cmd)` is a method `exec` on `child_process`.
 //! - JSX `<Tag a={x}>kids</Tag>` is `call react.createElement(tag, props, kids...)` where `tag`
 //!   is the constant tag name for intrinsic elements (`"div"`) or the component value, and
-//!   `props` a `MakeMap` of the attributes. `dangerouslySetInnerHTML={{__html: x}}` therefore
-//!   reaches argument 1 of `react.createElement` under the field path
+//!   `props` a map built from the spread attributes, then one `Store` per named attribute
+//!   (spanning that attribute). `dangerouslySetInnerHTML={{__html: x}}` is therefore a store
+//!   of field `dangerouslySetInnerHTML` (a property sink, reported on the attribute), and the
+//!   props reach argument 1 of `react.createElement` with the field path
 //!   `dangerouslySetInnerHTML.__html`.
 //! - Tagged templates ``tag`a${x}b` `` are `call tag([strings...], x)`, as JavaScript calls them.
 //! - Function declarations are hoisted: their `FuncRef` is emitted at the start of the
