@@ -207,9 +207,26 @@ fn attacker_reach(wf: &Model, job: &Job, step: &Step, source: &str, depth: usize
     None
 }
 
+/// Triggers in which anyone with a GitHub account controls the text and the workflow runs
+/// with the base repository's token and secrets.
+const OUTSIDER_PRIVILEGED: &[&str] = &[
+    "issues",
+    "issue_comment",
+    "pull_request_target",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "discussion",
+    "discussion_comment",
+    "workflow_run",
+    "gollum",
+    "check_suite",
+    "check_run",
+];
+
 /// Whether the workflow's triggers can carry attacker input into these events' fields:
-/// `Some(false)` for a privileged or issue-driven trigger, `Some(true)` when only through an
-/// unprivileged `pull_request` or an unknown caller, `None` when impossible.
+/// `Some(false)` through a trigger outsiders control in a privileged context, `Some(true)`
+/// only through `pull_request` (fork code already runs there), `push` (text from
+/// collaborators or merged pull requests) or an unknown caller, `None` when impossible.
 fn reachable(wf: &Model, events: &[&str]) -> Option<bool> {
     if wf.triggers.is_empty() {
         return Some(true);
@@ -220,7 +237,7 @@ fn reachable(wf: &Model, events: &[&str]) -> Option<bool> {
         .map(|t| t.event.as_str())
         .filter(|e| events.contains(e))
         .collect();
-    if matching.iter().any(|e| *e != "pull_request") {
+    if matching.iter().any(|e| OUTSIDER_PRIVILEGED.contains(e)) {
         return Some(false);
     }
     if !matching.is_empty() || wf.has_trigger("workflow_call") {
@@ -301,6 +318,16 @@ jobs:
         let f = run(
             ID,
             "on: pull_request\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.head_ref }}\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].severity, Severity::Medium);
+    }
+
+    #[test]
+    fn commit_messages_on_push_are_reduced() {
+        let f = run(
+            ID,
+            "on:\n  push:\n    branches: [main]\njobs:\n  notify:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./notify.sh \"${{ github.event.head_commit.message }}\"\n",
         );
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Medium);
