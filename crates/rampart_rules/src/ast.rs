@@ -1019,7 +1019,8 @@ pub fn destination(node: Node<'_>, src: &str, climb: Climb) -> Option<Destinatio
                 return Some(Destination::Key(text(field("name")?, src).to_string()));
             }
             "assignment_expression_statement" | "initializer_expression" => {}
-            "return_statement" | "arrow_function" => {
+            // C# `string Otp() => ...;` returns like `return`.
+            "return_statement" | "arrow_function" | "arrow_expression_clause" => {
                 let f = if cur.kind() == "arrow_function" {
                     Some(cur)
                 } else {

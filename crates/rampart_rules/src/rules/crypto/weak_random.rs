@@ -382,6 +382,20 @@ fn security_use(call: &Call<'_>, src: &str) -> Option<SecurityUse> {
             if generic && returned_from_function(call.node, &name, src) {
                 return func_use(&func);
             }
+            // `code = random.randint(100000, 999999)` in `send_verification_email`: a code
+            // made inside a function about verification is a one-time code.
+            if matches!(
+                name.to_ascii_lowercase().as_str(),
+                "code" | "pin" | "digits"
+            ) {
+                return func
+                    .as_deref()
+                    .filter(|f| is_verification_context(f))
+                    .map(|f| SecurityUse {
+                        what: format!("`{name}` in `{f}`"),
+                        direct: false,
+                    });
+            }
             None
         }
         None => {
@@ -492,6 +506,31 @@ fn is_security_name(name: &str) -> bool {
             )
         });
     strong || key || session || code || joined.contains("onetimepass") || joined == "sessid"
+}
+
+/// Functions about one-time codes: `send_verification_email`, `resetPassword`, `start2fa`.
+fn is_verification_context(name: &str) -> bool {
+    is_security_name(name)
+        || ast::words(name).iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "verification"
+                    | "verify"
+                    | "otp"
+                    | "reset"
+                    | "activation"
+                    | "activate"
+                    | "confirm"
+                    | "confirmation"
+                    | "mfa"
+                    | "2fa"
+                    | "twofactor"
+                    | "recovery"
+                    | "magic"
+                    | "invite"
+                    | "invitation"
+            )
+        })
 }
 
 /// Names that say the value is not a secret even if they mention one (`token_count`,
@@ -642,6 +681,7 @@ mod tests {
                 "import random\nimport string\n\ndef generate_reset_token(length=32):\n    return ''.join(random.choices(string.ascii_letters + string.digits, k=length))\n",
                 "import random\n\ndef send_otp(user):\n    otp = random.randint(100000, 999999)\n    sms.send(user.phone, f'Your code is {otp}')\n",
                 "from random import choice\n\ndef make_password():\n    chars = 'abcdefghijklmnopqrstuvwxyz0123456789'\n    password = ''.join(choice(chars) for _ in range(12))\n    return password\n",
+                "import random\n\ndef send_verification_email(user):\n    code = random.randint(100000, 999999)\n    cache.set(f'verify:{user.id}', code, 600)\n    mail.send(user.email, f'Your code: {code}')\n",
                 "import random\n\nclass Session:\n    def __init__(self):\n        self.session_id = str(random.getrandbits(128))\n",
                 "import random\n\ndef create_user(name):\n    return User(name=name, api_key=hex(random.getrandbits(128)))\n",
             ],
@@ -651,6 +691,7 @@ mod tests {
                 "import random\nimport time\n\ndef backoff(attempt):\n    delay = 2 ** attempt + random.uniform(0, 1)\n    time.sleep(delay)\n",
                 "import random\n\ndef random_color():\n    return '#%06x' % random.randint(0, 0xFFFFFF)\n",
                 "import random\n\ndef make_token():\n    rng = random.SystemRandom()\n    return ''.join(rng.choice('abc') for _ in range(32))\n",
+                "import random\n\ndef make_puzzle():\n    code = random.randint(1000, 9999)\n    return Puzzle(code)\n",
                 "import random\n\ndef roll_dice():\n    return random.randint(1, 6)\n",
             ],
         );
@@ -734,6 +775,7 @@ mod tests {
             Language::CSharp,
             &[
                 "class Tokens {\n  private static readonly Random _random = new Random();\n  public string GenerateResetToken() {\n    var bytes = new byte[32];\n    _random.NextBytes(bytes);\n    return Convert.ToBase64String(bytes);\n  }\n}\n",
+                "class Otp { private readonly Random _rng = new Random(); public string Otp() => _rng.Next(100000, 999999).ToString(); }\n",
                 "class Otp { public string Code() { var otp = new Random().Next(100000, 999999); return otp.ToString(); } }\n",
                 "class TokenService {\n  private static readonly Random _random = new Random();\n  public string GeneratePasswordResetToken() {\n    const string chars = \"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\";\n    return new string(Enumerable.Repeat(chars, 32).Select(s => s[_random.Next(s.Length)]).ToArray());\n  }\n}\n",
                 "class Keys { string F() { string apiKey = Random.Shared.Next().ToString(\"x\"); return apiKey; } }\n",
