@@ -59,7 +59,13 @@ pub fn check(wf: &Model, out: &mut Vec<Finding>) {
     let Some(trigger) = publishing_trigger(wf) else {
         return;
     };
-    for job in &wf.jobs {
+    // Jobs gated to pull request events never run for the release.
+    let pr_only = |c: &str| c.contains("event_name == 'pull_request'");
+    for job in wf
+        .jobs
+        .iter()
+        .filter(|j| !j.if_cond.as_deref().is_some_and(pr_only))
+    {
         for step in &job.steps {
             let Some((span, how)) = restores_cache(step) else {
                 continue;
