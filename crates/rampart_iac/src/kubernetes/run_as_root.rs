@@ -60,7 +60,7 @@ pub fn check(m: &Model, w: &Workload, out: &mut Vec<Finding>) {
                     "allows running as root (`runAsNonRoot: false`)".to_string(),
                     true,
                 ),
-                _ if m.templated => continue,
+                _ if m.templated || non_root_image(c.node) => continue,
                 _ => (
                     c.span,
                     "does not set `runAsNonRoot: true` or a non-zero `runAsUser`, so it runs as the image's default user, often root"
@@ -80,6 +80,18 @@ pub fn check(m: &Model, w: &Workload, out: &mut Vec<Finding>) {
     }
 }
 
+/// Images built to run as an unprivileged user (distroless `:nonroot`, `*-unprivileged`,
+/// `*-rootless`) need no `runAsNonRoot` to avoid root.
+fn non_root_image(container: &crate::yaml::Node) -> bool {
+    container
+        .get("image")
+        .and_then(crate::yaml::Node::as_str)
+        .is_some_and(|i| {
+            let i = i.to_ascii_lowercase();
+            i.contains(":nonroot") || i.contains("unprivileged") || i.contains("rootless")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::run;
@@ -97,6 +109,15 @@ mod tests {
         assert_eq!(lines, [10, 14, 15]);
         assert_eq!(f[0].severity, Severity::Medium);
         assert_eq!(f[2].severity, Severity::Low);
+    }
+
+    #[test]
+    fn non_root_images_need_no_setting() {
+        let f = run(
+            ID,
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: gcr.io/distroless/static-debian12:nonroot\n    - name: b\n      image: nginxinc/nginx-unprivileged:1.27\n",
+        );
+        assert!(f.is_empty());
     }
 
     #[test]
