@@ -117,3 +117,29 @@ pub(crate) fn refers_to(node: Node<'_>, name: &str, src: &str) -> bool {
     let t = ast::text(node, src).trim();
     t == name || t.strip_prefix("self.") == Some(name) || t.strip_prefix("this.") == Some(name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+    use crate::testing::check;
+    use rampart_core::Language;
+
+    /// Every prefix of realistic code is malformed somewhere; no rule may panic on it.
+    #[test]
+    fn truncated_code_never_panics() {
+        let cases = [
+            (Language::Python, "import hashlib as h\nfrom Crypto.Cipher import AES\nIV = b'\\x00' * 16\n\ndef enc(key, password):\n    d = h.md5(password.encode()).hexdigest()\n    t = ''.join(random.choice('ab') for _ in range(8))\n    return AES.new(key, AES.MODE_CBC, IV).encrypt(d)\n"),
+            (Language::JavaScript, "const crypto = require('crypto');\nconst IV = Buffer.alloc(16);\nfunction f(pw) {\n  const h = crypto.createHash('md5').update(pw).digest('hex');\n  const token = Math.random().toString(36);\n  return crypto.createCipheriv(`aes-128-ecb`, key, IV);\n}\n"),
+            (Language::Java, "class A { static final byte[] IV = {0,1}; @Value(\"${a.b}\") String alg;\n String t(String password) throws Exception { MessageDigest.getInstance(\"MD5\").digest(password.getBytes()); new IvParameterSpec(IV); return Long.toString(new Random().nextLong()); } }\n"),
+            (Language::CSharp, "class A { Random r = new(); string T(string password) { using var m = MD5.Create(); aes.IV = new byte[16]; var token = r.Next().ToString(); return $\"{token}\"; } }\n"),
+            (Language::Go, "package a\nimport (\n m \"crypto/md5\"\n \"math/rand\"\n)\nfunc Token(pw string) string { iv := make([]byte, 16); cipher.NewCBCEncrypter(b, iv); m.Sum([]byte(pw)); return string(rand.Intn(9)) }\n"),
+        ];
+        for (language, code) in cases {
+            for cut in (0..=code.len()).filter(|i| code.is_char_boundary(*i)) {
+                for rule in RULES {
+                    let _ = check(*rule, language, &code[..cut]);
+                }
+            }
+        }
+    }
+}
