@@ -117,10 +117,19 @@ static FORMATS: LazyLock<Vec<Format>> = LazyLock::new(|| {
     ]
 });
 
+static FORMAT_SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+    regex::RegexSet::new(FORMATS.iter().map(|f| f.regex.as_str()))
+        .expect("credential patterns compile")
+});
+
 /// The first known credential format in `text` whose body is not an obvious filler
 /// (`sk-xxxxxxxx…`, `ghp_<your-token>`).
 pub fn find_format(text: &str) -> Option<FormatHit> {
-    for f in FORMATS.iter() {
+    // One pass over the text says which formats can match at all.
+    for i in FORMAT_SET.matches(text).iter() {
+        let Some(f) = FORMATS.get(i) else {
+            continue;
+        };
         for m in f.regex.find_iter(text) {
             let secret = m.as_str();
             if f.label != "private key" && is_filler_token(secret) {
@@ -504,6 +513,8 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "not-a-real",
     "lorem",
     "•",
+    // SQLAlchemy's documented sample credentials (`scott:tiger`).
+    "tiger",
 ];
 
 /// Whole values that are words, not secrets.
@@ -584,6 +595,11 @@ pub fn is_placeholder(value: &str) -> bool {
 /// target `name`. Rejects placeholders, UI text, paths, URLs, header and identifier names, and
 /// values too short or too uniform for the kind of secret.
 pub fn is_secret_value(name: &str, kind: SecretName, value: &str) -> bool {
+    // `Authorization: "Bearer abc…"`, `"Basic dXNl…"`: judge the credential after the scheme.
+    let value = ["Bearer ", "Basic ", "Token ", "token ", "bearer "]
+        .iter()
+        .find_map(|p| value.strip_prefix(p))
+        .map_or(value, str::trim);
     if is_placeholder(value) || value.chars().any(|c| c.is_control()) {
         return false;
     }
@@ -896,6 +912,12 @@ mod tests {
             "django-insecure-8f$k2l"
         ));
         assert!(is_secret_value("api_key", Token, "a1b2c3d4e5f6g7h8i9j0"));
+        assert!(is_secret_value(
+            "Authorization",
+            Token,
+            "Basic dXNlcjpwYXNzd29yZA=="
+        ));
+        assert!(!is_secret_value("Authorization", Token, "Bearer "));
         for v in [
             "",
             "changeme",
@@ -950,6 +972,7 @@ mod tests {
         for text in [
             "postgres://user:password@localhost/db",
             "postgres://postgres:postgres@localhost/db",
+            "postgresql+psycopg2://scott:tiger@localhost/test",
             "postgres://user:${DB_PASSWORD}@host/db",
             "Server=x;Password={0};",
             "https://example.com/path",

@@ -334,6 +334,27 @@ fn secret_target(lit: Node<'_>, src: &str, language: Language) -> Option<Target>
             | "literal_element"
             | "type_conversion_expression" => {}
             "argument" if field("name").is_none() => {}
+            // `requests.get(url, auth=("admin", "s3cret"))`: the second element is the password.
+            "tuple" | "array" | "list"
+                if ast::named_children(parent).len() == 2
+                    && ast::named_children(parent).get(1) == Some(&child)
+                    && parent.parent().is_some_and(|p| {
+                        let key = p
+                            .child_by_field_name("name")
+                            .or_else(|| p.child_by_field_name("key"));
+                        matches!(p.kind(), "keyword_argument" | "pair")
+                            && key.is_some_and(|k| {
+                                matches!(ast::text(k, src).trim_matches(['"', '\'']), "auth")
+                            })
+                    }) =>
+            {
+                return Some(Target {
+                    name: "auth".to_string(),
+                    shown: "`auth`".to_string(),
+                    site: Site::Key,
+                    kind: Some(SecretName::Password),
+                });
+            }
             "expression_list" => {
                 list_index = ast::named_children(parent)
                     .iter()
@@ -664,6 +685,8 @@ mod tests {
                 "class Settings:\n    stripe_api_key: str = \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\"\n",
                 "def login(username, password):\n    if username == 'admin' and password == 'Adm1n@2024':\n        return True\n",
                 "client = OpenAI(api_key=\"sk-proj-Rf8kQ2mLn4pZ7sT1vW3yB5dF9hJ0aXc\")\n",
+                "r = requests.get(API_URL, auth=(\"admin\", \"Adm1nP@ss!\"))\n",
+                "headers = {\"Authorization\": \"Basic YWRtaW46c2VjcmV0MTIz\"}\n",
                 "PRIVATE_KEY = \"\"\"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7Z\n-----END RSA PRIVATE KEY-----\"\"\"\n",
                 "app.secret_key = 'keyboard cat'\n",
                 "JWT_SECRET = b\"my-jwt-s1gning-key\"\n",
