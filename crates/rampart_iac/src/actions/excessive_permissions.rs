@@ -51,29 +51,60 @@ rampart_core::declare_rule! {
     }
 }
 
-/// Actions that never need more than read access to the repository.
-const READ_ONLY_ACTIONS: &[&str] = &[
-    "actions/checkout",
-    "actions/setup-node",
-    "actions/setup-python",
-    "actions/setup-go",
-    "actions/setup-java",
-    "actions/setup-dotnet",
-    "actions/cache",
-    "actions/upload-artifact",
-    "actions/download-artifact",
-    "pnpm/action-setup",
-    "dtolnay/rust-toolchain",
-    "swatinem/rust-cache",
-    "astral-sh/setup-uv",
-    "oven-sh/setup-bun",
-    "ruby/setup-ruby",
-    "shivammathur/setup-php",
-    "hashicorp/setup-terraform",
-    "docker/setup-buildx-action",
-    "docker/setup-qemu-action",
-    "azure/setup-helm",
-    "azure/setup-kubectl",
+/// Write scopes that popular actions need; an action listed with none only reads. Any other
+/// action may use any scope.
+const ACTION_SCOPES: &[(&str, &[&str])] = &[
+    ("actions/checkout", &[]),
+    ("actions/setup-node", &[]),
+    ("actions/setup-python", &[]),
+    ("actions/setup-go", &[]),
+    ("actions/setup-java", &[]),
+    ("actions/setup-dotnet", &[]),
+    ("actions/cache", &[]),
+    ("actions/upload-artifact", &[]),
+    ("actions/download-artifact", &[]),
+    ("actions/upload-pages-artifact", &[]),
+    ("pnpm/action-setup", &[]),
+    ("dtolnay/rust-toolchain", &[]),
+    ("swatinem/rust-cache", &[]),
+    ("astral-sh/setup-uv", &[]),
+    ("oven-sh/setup-bun", &[]),
+    ("ruby/setup-ruby", &[]),
+    ("shivammathur/setup-php", &[]),
+    ("hashicorp/setup-terraform", &[]),
+    ("docker/setup-buildx-action", &[]),
+    ("docker/setup-qemu-action", &[]),
+    ("docker/metadata-action", &[]),
+    ("azure/setup-helm", &[]),
+    ("azure/setup-kubectl", &[]),
+    ("codecov/codecov-action", &["id-token"]),
+    ("actions/labeler", &["pull-requests", "issues"]),
+    ("actions/stale", &["issues", "pull-requests"]),
+    ("actions/first-interaction", &["issues", "pull-requests"]),
+    ("actions/deploy-pages", &["pages", "id-token"]),
+    (
+        "actions/attest-build-provenance",
+        &["id-token", "attestations"],
+    ),
+    (
+        "peter-evans/create-or-update-comment",
+        &["issues", "pull-requests"],
+    ),
+    (
+        "marocchino/sticky-pull-request-comment",
+        &["pull-requests", "issues"],
+    ),
+    ("softprops/action-gh-release", &["contents"]),
+    ("ncipollo/release-action", &["contents"]),
+    ("peaceiris/actions-gh-pages", &["contents"]),
+    ("stefanzweifel/git-auto-commit-action", &["contents"]),
+    ("docker/login-action", &["packages"]),
+    ("docker/build-push-action", &["packages"]),
+    ("aws-actions/configure-aws-credentials", &["id-token"]),
+    ("google-github-actions/auth", &["id-token"]),
+    ("azure/login", &["id-token"]),
+    ("pypa/gh-action-pypi-publish", &["id-token"]),
+    ("github/codeql-action", &["security-events"]),
 ];
 
 /// Script text that uses the token or publishes something with it.
@@ -158,17 +189,20 @@ fn check_block(
             );
         }
         PermLevel::Scopes(scopes) => {
-            if jobs.is_empty() || jobs.iter().any(|j| may_use_token(j)) {
+            if jobs.is_empty() {
                 return;
             }
+            let needs: Vec<Needs> = jobs.iter().map(|j| scopes_needed(j)).collect();
             for s in scopes.iter().filter(|s| s.access == "write") {
+                if needs.iter().any(|n| n.includes(&s.name)) {
+                    continue;
+                }
                 let names: Vec<String> = jobs.iter().take(5).map(|j| j.label()).collect();
                 let message = format!(
-                    "{where_} grants `{}: write`, but job{} {} never use{} the token",
+                    "{where_} grants `{}: write`, but no step of job{} {} needs it",
                     s.name,
                     if jobs.len() == 1 { "" } else { "s" },
                     names.join(", "),
-                    if jobs.len() == 1 { "s" } else { "" },
                 );
                 out.push(
                     wf.finding(&RULE, s.span, fp_scope.clone(), message)
@@ -182,17 +216,29 @@ fn check_block(
     }
 }
 
-/// Whether any step could use the token: an action that may call the API, a script that
-/// mentions it or publishes, or a reusable workflow.
-fn may_use_token(job: &Job) -> bool {
-    if job.uses.is_some() {
-        return true;
+/// The write scopes a job's steps can use.
+enum Needs {
+    Any,
+    Only(Vec<&'static str>),
+}
+
+impl Needs {
+    fn includes(&self, scope: &str) -> bool {
+        match self {
+            Needs::Any => true,
+            Needs::Only(v) => v.contains(&scope),
+        }
     }
-    job.steps.iter().any(|s| {
-        let action_may = match s.action() {
-            Some(a) => !READ_ONLY_ACTIONS.contains(&a.as_str()),
-            None => s.uses.is_some(),
-        };
+}
+
+/// Known actions contribute their scopes; unknown actions, reusable workflows and scripts
+/// that use the token or publish may need any scope.
+fn scopes_needed(job: &Job) -> Needs {
+    if job.uses.is_some() {
+        return Needs::Any;
+    }
+    let mut needed = Vec::new();
+    for s in &job.steps {
         let env_mentions = s
             .env
             .iter()
@@ -203,8 +249,20 @@ fn may_use_token(job: &Job) -> bool {
             .run
             .as_ref()
             .is_some_and(|r| TOKEN_USES.iter().any(|t| r.value.contains(t)));
-        action_may || env_mentions || script_uses
-    })
+        if env_mentions || script_uses {
+            return Needs::Any;
+        }
+        match s.action() {
+            Some(a) => match ACTION_SCOPES.iter().find(|(slug, _)| *slug == a) {
+                Some((_, scopes)) => needed.extend_from_slice(scopes),
+                None => return Needs::Any,
+            },
+            // `docker://` images and local actions: unknown.
+            None if s.uses.is_some() => return Needs::Any,
+            None => {}
+        }
+    }
+    Needs::Only(needed)
 }
 
 fn mentions_token(v: &str) -> bool {
@@ -241,7 +299,27 @@ jobs:
         assert_eq!(f[0].severity, Severity::High);
         assert_eq!(f[0].location.span.start_line, 3);
         assert!(f[1].message.contains("`contents: write`"));
+        assert!(f[1].message.contains("no step of job `test` needs it"));
         assert_eq!(f[1].location.span.start_line, 8);
+    }
+
+    #[test]
+    fn flags_scopes_known_actions_do_not_need() {
+        let f = run(
+            ID,
+            r#"on: pull_request_target
+permissions:
+  contents: write
+  pull-requests: write
+jobs:
+  label:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/labeler@v5
+"#,
+        );
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(f[0].message.contains("`contents: write`"));
     }
 
     #[test]
