@@ -1151,7 +1151,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                     continue;
                 }
                 for (i, a) in args.iter().enumerate() {
-                    let option_keys = !s.keywords.is_empty() && self.is_map(&a.value);
+                    let option_keys = self.map_has_key(&a.value, &s.keywords);
                     // A query config object (`{ text, values }`): only the named keys matter.
                     let dangerous = self.arg_is_dangerous(s, args, i) && !option_keys;
                     if dangerous {
@@ -1249,10 +1249,16 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         result
     }
 
-    fn is_map(&self, o: &Operand) -> bool {
+    /// Whether an argument is an object literal with one of `keys` (a query config object
+    /// like `{ text, values }`).
+    fn map_has_key(&self, o: &Operand, keys: &[String]) -> bool {
         let Operand::Var(v) = o else { return false };
-        self.def_kind(*v)
-            .is_some_and(|k| matches!(k, InstKind::MakeMap { .. }))
+        match self.def_kind(*v) {
+            Some(InstKind::MakeMap { entries, .. }) => entries
+                .iter()
+                .any(|(k, _)| k.as_ref().is_some_and(|k| keys.contains(k))),
+            _ => false,
+        }
     }
 
     fn def_kind(&self, v: VarId) -> Option<&'m InstKind> {

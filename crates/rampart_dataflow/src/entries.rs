@@ -2,7 +2,7 @@
 //! `[[entries]]` models (decorators, registration calls, handler base classes).
 
 use crate::infer::{resolve_callee, CalleeRef, Ctx, FuncFacts, Sym};
-use crate::program::{FuncKey, Program};
+use crate::program::{FuncKey, Program, Target};
 use rampart_ir::{Const, DecoratorValue, Function, InstKind, Operand};
 use rampart_models::{EntryModel, Models, ParamSources, SourceKind, VulnClass};
 use rustc_hash::FxHashMap;
@@ -67,6 +67,33 @@ pub fn find_entries(
             }
             if let Some(f) = facts.get(&key) {
                 registrations(&ctx, func, f, &mut out);
+            }
+        }
+        let slashed = format!("/{}", module.path);
+        for e in models.module_entries() {
+            let Some(fragment) = &e.module else { continue };
+            if !slashed.contains(fragment.as_str()) {
+                continue;
+            }
+            for x in &module.exports {
+                if x.from.is_some() || !e.exports.contains(&x.name) {
+                    continue;
+                }
+                let local = format!("{}.{}", module.name, x.local);
+                if let Target::Func(f) = program.resolve(&local, mi) {
+                    out.insert(
+                        f,
+                        EntryCtx::from_model(e, format!("{} export {}", module.path, x.name)),
+                    );
+                } else if let Some(Sym::Func(f)) = program
+                    .module_var(mi, &x.local)
+                    .and_then(|v| facts.get(&(mi, 0))?.syms.get(v as usize)?.clone())
+                {
+                    out.insert(
+                        f,
+                        EntryCtx::from_model(e, format!("{} export {}", module.path, x.name)),
+                    );
+                }
             }
         }
         for (ci, class) in module.classes.iter().enumerate() {

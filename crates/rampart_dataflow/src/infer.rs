@@ -207,7 +207,17 @@ fn simple_def_sym(ctx: &Ctx, f: &Function, var: VarId) -> Option<Sym> {
 
 /// Computes the facts of one function. `param_types` gives types of the leading non-receiver
 /// parameters (from an entry point model); declared types win.
-pub fn infer(ctx: &Ctx, key: FuncKey, func: &Function, param_types: &[String]) -> FuncFacts {
+/// The symbol of a variable captured from an enclosing function, by its global path
+/// (`<enclosing function>.<name>`).
+pub type Captured<'c> = &'c dyn Fn(&str) -> Option<Sym>;
+
+pub fn infer(
+    ctx: &Ctx,
+    key: FuncKey,
+    func: &Function,
+    param_types: &[String],
+    captured: Captured,
+) -> FuncFacts {
     let n = func.locals.len();
     let mut syms: Vec<Option<Sym>> = vec![None; n];
     let mut consts: Vec<Option<Const>> = vec![None; n];
@@ -268,7 +278,11 @@ pub fn infer(ctx: &Ctx, key: FuncKey, func: &Function, param_types: &[String]) -
                     continue;
                 }
                 let single = def_count[d] == 1;
-                let sym = inst_sym(ctx, &inst.kind, &syms);
+                let sym = match &inst.kind {
+                    InstKind::Global { path, .. } => captured(path),
+                    _ => None,
+                }
+                .or_else(|| inst_sym(ctx, &inst.kind, &syms));
                 if let Some(s) = sym {
                     if syms[d].is_none() || single {
                         syms[d] = Some(s);

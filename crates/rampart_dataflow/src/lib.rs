@@ -3,7 +3,7 @@
 //! summaries bottom-up over the call graph's strongly connected components, and reports every
 //! flow from an untrusted source to a sink of a vulnerability class.
 //!
-//! ```ignore
+//! ```text
 //! let models = rampart_models::Models::builtin()?;
 //! let analysis = rampart_dataflow::analyze(&modules, &models, &settings);
 //! for flow in &analysis.flows { /* judge */ }
@@ -98,15 +98,31 @@ pub fn analyze(modules: &[Module], models: &Models, settings: &ProjectSettings) 
         for (fi, f) in m.functions.iter().enumerate() {
             let key = (mi as u32, fi as u32);
             keys.push(key);
-            facts.insert(key, infer(&ctxs[mi], key, f, &[]));
+            facts.insert(key, infer(&ctxs[mi], key, f, &[], &|_| None));
         }
     }
+    // Closures see the symbols of the variables they capture.
+    let mut nested: Vec<(FuncKey, FuncFacts)> = Vec::new();
+    for key in &keys {
+        let Some(f) = program.function(*key).filter(|f| f.parent.is_some()) else {
+            continue;
+        };
+        let lookup = |path: &str| captured_sym(&program, &facts, *key, path);
+        nested.push((*key, infer(&ctxs[key.0 as usize], *key, f, &[], &lookup)));
+    }
+    facts.extend(nested);
     let entries = entries::find_entries(&program, models, &facts);
+    let mut typed: Vec<(FuncKey, FuncFacts)> = Vec::new();
     for (key, e) in &entries {
         if let Some(f) = program.function(*key) {
-            facts.insert(*key, infer(&ctxs[key.0 as usize], *key, f, &e.param_types));
+            let lookup = |path: &str| captured_sym(&program, &facts, *key, path);
+            typed.push((
+                *key,
+                infer(&ctxs[key.0 as usize], *key, f, &e.param_types, &lookup),
+            ));
         }
     }
+    facts.extend(typed);
     let mut edges: FxHashMap<FuncKey, Vec<FuncKey>> = FxHashMap::default();
     for key in &keys {
         if let (Some(f), Some(fa)) = (program.function(*key), facts.get(key)) {
@@ -181,6 +197,28 @@ pub fn analyze(modules: &[Module], models: &Models, settings: &ProjectSettings) 
         flows: dedupe(flows),
         notes,
     }
+}
+
+/// The symbol of `<enclosing function>.<name>` for a variable a closure captures.
+fn captured_sym(
+    program: &Program,
+    facts: &FxHashMap<FuncKey, FuncFacts>,
+    key: FuncKey,
+    path: &str,
+) -> Option<infer::Sym> {
+    let (owner, name) = path.rsplit_once('.')?;
+    let module = program.module(key.0);
+    let mut parent = program.function(key)?.parent;
+    for _ in 0..8 {
+        let pid = parent?;
+        let p = module.functions.get(pid as usize)?;
+        if p.qualified_name == owner {
+            let var = p.locals.iter().position(|l| l.name == name)?;
+            return facts.get(&(key.0, pid))?.syms.get(var)?.clone();
+        }
+        parent = p.parent;
+    }
+    None
 }
 
 /// One flow per (sink, class, source).

@@ -462,3 +462,55 @@ fn express_handler_params_are_typed_by_the_entry_model() {
         Some("express.Application.get(\"/\")")
     );
 }
+
+#[test]
+fn module_exports_can_be_entry_points() {
+    // pages/api/proxy.js: export default async function handler(req, res) { fetch(req.query.url) }
+    let mut h = F::new("handler", "pages/api/proxy.handler");
+    let req = h.param("req");
+    h.param("res");
+    let q = h.load(req, "query");
+    let url = h.load(q, "url");
+    h.path("fetch", vec![var(url)]);
+    let handler = h.ret(None);
+    let m = Module {
+        path: "pages/api/proxy.js".into(),
+        language: Language::JavaScript,
+        name: "pages/api/proxy".into(),
+        imports: vec![],
+        exports: vec![rampart_ir::Export {
+            name: "default".into(),
+            local: "handler".into(),
+            from: None,
+        }],
+        classes: vec![],
+        functions: vec![
+            FunctionBuilder::new("<module>", "pages/api/proxy", sp(1)).finish(),
+            handler,
+        ],
+        text: Arc::from(" ".repeat(20_000).as_str()),
+    };
+    let mut models = models();
+    models
+        .add_text(
+            "next",
+            r#"
+[[entries]]
+module = "/pages/api/"
+exports = ["default"]
+param_types = ["next.NextApiRequest", "next.NextApiResponse"]
+
+[[sources]]
+path = "next.NextApiRequest.query"
+
+[[sinks]]
+path = "fetch"
+class = "ssrf"
+args = [0]
+"#,
+        )
+        .unwrap();
+    let flows = analyze(&[m], &models, &ProjectSettings::default()).flows;
+    assert_eq!(flows.len(), 1);
+    assert_eq!(flows[0].class, VulnClass::Ssrf);
+}

@@ -304,6 +304,11 @@ impl Models {
         self.indexed(&self.by_call, path)
     }
 
+    /// Entries that make a module's exports handlers.
+    pub fn module_entries(&self) -> impl Iterator<Item = &EntryModel> {
+        self.entries.iter().filter(|e| e.module.is_some())
+    }
+
     pub fn entries_for_class_base(&self, base: &str) -> impl Iterator<Item = &EntryModel> {
         self.indexed(&self.by_class_base, base)
     }

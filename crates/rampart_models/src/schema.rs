@@ -294,7 +294,7 @@ pub enum ParamSources {
 }
 
 /// A framework entry point: functions registered here handle untrusted input.
-/// Exactly one of `decorator`, `call`, `class_base` is set.
+/// Exactly one of `decorator`, `call`, `class_base`, `module` is set.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryModel {
@@ -308,6 +308,13 @@ pub struct EntryModel {
     /// at or after it is one).
     #[serde(default)]
     pub callbacks: u32,
+    /// Functions a module exports under one of `exports` are handlers, for modules whose path
+    /// (with a leading `/`) contains this fragment: `/pages/api/` with `["default"]` (Next.js
+    /// API routes), `/route.` with `["GET", "POST"]` (app-router handlers).
+    #[serde(default)]
+    pub module: Option<String>,
+    #[serde(default)]
+    pub exports: Vec<String>,
     /// Methods named in `methods` of subclasses are handlers: `django.views.View`.
     #[serde(default)]
     pub class_base: Option<String>,
