@@ -313,6 +313,14 @@ const WRAPPER_CALLS: &[&str] = &[
     "SecretBytes",
     "Secret",
     "NewString",
+    // Hashing a literal still hard-codes it: `setPassword(encoder.encode("admin123"))`.
+    "encode",
+    "make_password",
+    "generate_password_hash",
+    "hashpw",
+    "hash",
+    "hashSync",
+    "HashPassword",
 ];
 
 /// Follows a literal up through wrappers to the variable, field, key, argument, comparison,
@@ -325,6 +333,7 @@ fn secret_target(lit: Node<'_>, src: &str, language: Language) -> Option<Target>
         let field = |name: &str| parent.child_by_field_name(name);
         match parent.kind() {
             "parenthesized_expression"
+            | "await_expression"
             | "as_expression"
             | "non_null_expression"
             | "satisfies_expression"
@@ -749,6 +758,7 @@ mod tests {
             &[
                 "class Db {\n  private static final String DB_PASSWORD = \"Pr0dP@ss2024\";\n}\n",
                 "class Db {\n  Connection open() throws Exception {\n    return DriverManager.getConnection(\"jdbc:mysql://db:3306/app\", \"root\", \"r00tPassw0rd\");\n  }\n}\n",
+                "class Seed {\n  void run() {\n    admin.setPassword(passwordEncoder.encode(\"Adm1n!2024\"));\n  }\n}\n",
                 "class Cfg {\n  DataSource ds() {\n    HikariDataSource ds = new HikariDataSource();\n    ds.setPassword(\"hik4ri-S3cret\");\n    return ds;\n  }\n}\n",
                 "class Jwt {\n  private final Algorithm algorithm = Algorithm.HMAC256(\"jwt-signing-s3cret\");\n}\n",
                 "class Aws {\n  static final String ACCESS_KEY = \"AKIAIOSFODNN7EXAMPLE\";\n}\n",
