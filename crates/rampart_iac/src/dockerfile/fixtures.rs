@@ -45,6 +45,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "docker-secret-in-env",
             "docker-copy-secret-file",
             "docker-root-user",
+            "docker-package-verification-disabled",
         ],
     ),
     ("go-distroless-secure/Dockerfile", &[]),

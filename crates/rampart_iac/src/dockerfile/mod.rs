@@ -6,6 +6,7 @@ mod chmod_777;
 mod copy_secret_file;
 mod curl_pipe_shell;
 mod expose_ssh;
+mod package_verification_disabled;
 mod root_user;
 mod secret_in_env;
 pub mod shell;
@@ -33,6 +34,7 @@ pub static RULES: &[&RuleMeta] = &[
     &sudo::DOCKER_SUDO,
     &expose_ssh::DOCKER_EXPOSE_SSH,
     &unpinned_packages::DOCKER_UNPINNED_PACKAGES,
+    &package_verification_disabled::DOCKER_PACKAGE_VERIFICATION_DISABLED,
 ];
 
 /// The file reduced to what the checks need.
@@ -468,6 +470,7 @@ pub fn check(models: &[&Model], out: &mut Vec<Finding>) {
         sudo::check(m, out);
         expose_ssh::check(m, out);
         unpinned_packages::check(m, out);
+        package_verification_disabled::check(m, out);
     }
 }
 

@@ -69,6 +69,8 @@ const SECRET_PAIRS: &[(&str, &str)] = &[
     ("MASTER", "KEY"),
     ("AUTH", "KEY"),
     ("SECRET", "KEY"),
+    ("SSH", "KEY"),
+    ("DEPLOY", "KEY"),
 ];
 /// A last name part that says the value is about a secret, not the secret itself.
 const NOT_SECRET_SUFFIX: &[&str] = &[

@@ -6,8 +6,9 @@ rampart_core::declare_rule! {
     /// Reports Dockerfile steps that turn off TLS certificate verification: `curl -k` /
     /// `--insecure`, `wget --no-check-certificate`, `pip --trusted-host`, `npm`/`yarn config set
     /// strict-ssl false`, `git config http.sslVerify false`, apt's `Verify-Peer=false`,
-    /// `conda config --set ssl_verify false`, and `GIT_SSL_NO_VERIFY`,
-    /// `NODE_TLS_REJECT_UNAUTHORIZED=0` or `PYTHONHTTPSVERIFY=0` in `ENV` or on a command.
+    /// `conda config --set ssl_verify false`, yum/dnf `sslverify=false`, and `GIT_SSL_NO_VERIFY`,
+    /// `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0` or `PIP_TRUSTED_HOST` in `ENV` or
+    /// on a command.
     ///
     /// ## Why is this bad
     /// Without certificate checks anyone on the network path (a proxy, a compromised Wi-Fi, a
@@ -66,6 +67,7 @@ fn insecure_variable(name: &str, value: &str) -> bool {
         "GIT_SSL_NO_VERIFY" => !v.is_empty() && v != "0" && v != "false",
         "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => v == "0",
         "NPM_CONFIG_STRICT_SSL" | "YARN_STRICT_SSL" => v == "false",
+        "PIP_TRUSTED_HOST" => !v.is_empty(),
         _ => false,
     }
 }
@@ -117,6 +119,14 @@ fn command_reason(argv: &[String], program: &str) -> Option<String> {
             matches!(value.as_str(), "false" | "0" | "no" | "off")
                 .then(|| "http.sslVerify false".to_string())
         }
+        "yum" | "dnf" | "microdnf" => lower
+            .iter()
+            .find(|a| {
+                a.contains("sslverify=0")
+                    || a.contains("sslverify=false")
+                    || a.contains("sslverify=no")
+            })
+            .cloned(),
         "apt-get" | "apt" | "aptitude" => lower
             .iter()
             .find(|a| {
@@ -205,11 +215,11 @@ mod tests {
 
     #[test]
     fn flags_insecure_downloads_and_settings() {
-        let text = "FROM python:3.11\nRUN curl -fsSLk https://internal/artifact.tgz -o /tmp/a.tgz\nRUN wget --no-check-certificate https://example.com/x.zip\nRUN pip install --trusted-host pypi.org --trusted-host files.pythonhosted.org -r requirements.txt\nRUN npm config set strict-ssl false && npm install\nRUN git config --global http.sslVerify false\nENV NODE_TLS_REJECT_UNAUTHORIZED=0\nRUN GIT_SSL_NO_VERIFY=true git clone https://git.internal/app.git\nRUN apt-get -o Acquire::https::Verify-Peer=false update\nRUN curl --insecure https://x\n";
+        let text = "FROM python:3.11\nRUN curl -fsSLk https://internal/artifact.tgz -o /tmp/a.tgz\nRUN wget --no-check-certificate https://example.com/x.zip\nRUN pip install --trusted-host pypi.org --trusted-host files.pythonhosted.org -r requirements.txt\nRUN npm config set strict-ssl false && npm install\nRUN git config --global http.sslVerify false\nENV NODE_TLS_REJECT_UNAUTHORIZED=0 PIP_TRUSTED_HOST=pypi.org\nRUN GIT_SSL_NO_VERIFY=true git clone https://git.internal/app.git\nRUN apt-get -o Acquire::https::Verify-Peer=false update\nRUN curl --insecure https://x\nRUN yum install -y --setopt=sslverify=false nginx\n";
         let got = findings_of(&DOCKER_TLS_DISABLED, text);
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![2, 3, 4, 5, 6, 7, 8, 9, 10],
+            vec![2, 3, 4, 5, 6, 7, 7, 8, 9, 10, 11],
             "{got:?}"
         );
         assert!(got[2].1.contains("--trusted-host"));

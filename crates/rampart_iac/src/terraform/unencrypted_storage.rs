@@ -64,7 +64,7 @@ fn explicit_false(
             &TF_UNENCRYPTED_STORAGE,
             &attr.location,
             format!(
-                "`{}` {what} is not encrypted (`{name} = false`)",
+                "`{}` ({what}) is not encrypted (`{name} = false`)",
                 r.address()
             ),
             &r.address(),
@@ -80,7 +80,7 @@ fn missing(r: &Resource, what: &str, setting: &str, severity: Severity, out: &mu
             &TF_UNENCRYPTED_STORAGE,
             r.block.location.clone(),
             format!(
-                "`{}` {what} does not set `{setting}`, so it is not encrypted at rest",
+                "`{}` ({what}) does not set `{setting}`, so it is not encrypted at rest",
                 r.address()
             ),
         )
