@@ -1,6 +1,6 @@
 //! Expressions, assignments, calls and JSX.
 
-use super::{compact, normalize_specifier, Lowerer, Name, MAX_DEPTH};
+use super::{compact, normalize_specifier, Lowerer, Name, NodeExt, MAX_DEPTH};
 use crate::ir::*;
 use rampart_core::Span;
 use tree_sitter::Node;
@@ -121,11 +121,11 @@ impl<'a> Lowerer<'a> {
             "template_string" => self.lower_template(n),
             "regex" => {
                 let pattern = n
-                    .child_by_field_name("pattern")
+                    .field("pattern")
                     .map(|p| self.text(p).to_string())
                     .unwrap_or_default();
                 let flags = n
-                    .child_by_field_name("flags")
+                    .field("flags")
                     .map(|p| self.text(p).to_string())
                     .unwrap_or_default();
                 let dst = self.temp();
@@ -169,10 +169,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "member_expression" => {
-                let (Some(obj), Some(prop)) = (
-                    n.child_by_field_name("object"),
-                    n.child_by_field_name("property"),
-                ) else {
+                let (Some(obj), Some(prop)) = (n.field("object"), n.field("property")) else {
                     return self.unknown(Vec::new(), span);
                 };
                 let o = self.lower_expr(obj);
@@ -181,10 +178,7 @@ impl<'a> Lowerer<'a> {
                 self.load_field(o, field, span)
             }
             "subscript_expression" => {
-                let (Some(obj), Some(index)) = (
-                    n.child_by_field_name("object"),
-                    n.child_by_field_name("index"),
-                ) else {
+                let (Some(obj), Some(index)) = (n.field("object"), n.field("index")) else {
                     return self.unknown(Vec::new(), span);
                 };
                 let o = self.lower_expr(obj);
@@ -234,7 +228,7 @@ impl<'a> Lowerer<'a> {
             }
             "unary_expression" => self.lower_unary(n),
             "update_expression" => {
-                let Some(arg) = n.child_by_field_name("argument") else {
+                let Some(arg) = n.field("argument") else {
                     return self.unknown(Vec::new(), span);
                 };
                 let cur = self.lower_expr(arg);
@@ -262,13 +256,13 @@ impl<'a> Lowerer<'a> {
                 let then_bb = self.b().new_block();
                 let else_bb = self.b().new_block();
                 let join = self.b().new_block();
-                match n.child_by_field_name("condition") {
+                match n.field("condition") {
                     Some(c) => self.lower_cond(c, then_bb, else_bb),
                     None => self.b().terminate(Terminator::Goto(then_bb)),
                 }
                 for (bb, field) in [(then_bb, "consequence"), (else_bb, "alternative")] {
                     self.b().switch_to(bb);
-                    let v = match n.child_by_field_name(field) {
+                    let v = match n.field(field) {
                         Some(e) => self.lower_expr(e),
                         None => Operand::Const(Const::Null),
                     };
@@ -285,10 +279,7 @@ impl<'a> Lowerer<'a> {
                 Operand::Var(result)
             }
             "assignment_expression" => {
-                let (Some(left), Some(right)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) else {
+                let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
                     return self.unknown(Vec::new(), span);
                 };
                 self.record_commonjs_export(left, right);
@@ -319,10 +310,7 @@ impl<'a> Lowerer<'a> {
             }
             "object" => self.lower_object(n, hint),
             "function_expression" | "function" | "generator_function" | "arrow_function" => {
-                let name = n
-                    .child_by_field_name("name")
-                    .map(|x| self.text(x).to_string())
-                    .or(hint);
+                let name = n.field("name").map(|x| self.text(x).to_string()).or(hint);
                 self.func_value(n, name)
             }
             "class" => {
@@ -364,8 +352,7 @@ impl<'a> Lowerer<'a> {
                 if target == "module.exports" {
                     return Some("default".into());
                 }
-                left.child_by_field_name("property")
-                    .map(|p| self.text(p).to_string())
+                left.field("property").map(|p| self.text(p).to_string())
             }
             _ => None,
         }
@@ -383,10 +370,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "member_expression" => {
-                let (Some(obj), Some(prop)) = (
-                    left.child_by_field_name("object"),
-                    left.child_by_field_name("property"),
-                ) else {
+                let (Some(obj), Some(prop)) = (left.field("object"), left.field("property")) else {
                     return value;
                 };
                 let o = self.lower_expr(obj);
@@ -403,10 +387,7 @@ impl<'a> Lowerer<'a> {
                 value
             }
             "subscript_expression" => {
-                let (Some(obj), Some(index)) = (
-                    left.child_by_field_name("object"),
-                    left.child_by_field_name("index"),
-                ) else {
+                let (Some(obj), Some(index)) = (left.field("object"), left.field("index")) else {
                     return value;
                 };
                 let o = self.lower_expr(obj);
@@ -453,10 +434,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_augmented(&mut self, n: Node) -> Operand {
         let span = self.span(n);
-        let (Some(left), Some(right)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
             return self.unknown(Vec::new(), span);
         };
         let op = self.op_text(n);
@@ -502,7 +480,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_unary(&mut self, n: Node) -> Operand {
         let span = self.span(n);
-        let Some(arg) = n.child_by_field_name("argument") else {
+        let Some(arg) = n.field("argument") else {
             return self.unknown(Vec::new(), span);
         };
         if let Some(c) = self.const_of(n) {
@@ -561,12 +539,12 @@ impl<'a> Lowerer<'a> {
                 "binary_expression" if self.op_text(cur) == "+" => {
                     if depth < 8
                         && cur
-                            .child_by_field_name("right")
+                            .field("right")
                             .is_some_and(|r| self.is_stringy_at(r, depth + 1))
                     {
                         return true;
                     }
-                    match cur.child_by_field_name("left") {
+                    match cur.field("left") {
                         Some(l) => cur = l,
                         None => return false,
                     }
@@ -582,10 +560,7 @@ impl<'a> Lowerer<'a> {
         let mut rights = Vec::new();
         let mut cur = n;
         while cur.kind() == "binary_expression" && self.op_text(cur) == "+" {
-            let (Some(l), Some(r)) = (
-                cur.child_by_field_name("left"),
-                cur.child_by_field_name("right"),
-            ) else {
+            let (Some(l), Some(r)) = (cur.field("left"), cur.field("right")) else {
                 break;
             };
             rights.push(r);
@@ -598,10 +573,7 @@ impl<'a> Lowerer<'a> {
     fn lower_binary(&mut self, n: Node) -> Operand {
         let span = self.span(n);
         let op = self.op_text(n);
-        let (Some(left), Some(right)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
             return self.unknown(Vec::new(), span);
         };
         if matches!(op, "&&" | "||" | "??") {
@@ -732,9 +704,7 @@ impl<'a> Lowerer<'a> {
         for p in props {
             match p.kind() {
                 "pair" => {
-                    let (Some(key), Some(value)) =
-                        (p.child_by_field_name("key"), p.child_by_field_name("value"))
-                    else {
+                    let (Some(key), Some(value)) = (p.field("key"), p.field("value")) else {
                         continue;
                     };
                     let k = self.property_name(key);
@@ -765,9 +735,7 @@ impl<'a> Lowerer<'a> {
                     entries.push((None, v));
                 }
                 "method_definition" => {
-                    let k = p
-                        .child_by_field_name("name")
-                        .and_then(|x| self.property_name(x));
+                    let k = p.field("name").and_then(|x| self.property_name(x));
                     let fn_hint = k.as_ref().map(|k| match &hint {
                         Some(h) if h != "default" => format!("{h}.{k}"),
                         _ => k.clone(),
@@ -832,7 +800,7 @@ impl<'a> Lowerer<'a> {
 
     pub(super) fn lower_call(&mut self, n: Node, want: bool) -> Operand {
         let span = self.span(n);
-        let Some(mut f) = n.child_by_field_name("function") else {
+        let Some(mut f) = n.field("function") else {
             return self.unknown(Vec::new(), span);
         };
         while matches!(
@@ -845,7 +813,7 @@ impl<'a> Lowerer<'a> {
                 _ => break,
             }
         }
-        let args_node = n.child_by_field_name("arguments");
+        let args_node = n.field("arguments");
         // `require('m')` is the module itself.
         if f.kind() == "identifier" && self.text(f) == "require" {
             if let Some(spec) = args_node
@@ -890,10 +858,7 @@ impl<'a> Lowerer<'a> {
                 },
             },
             "member_expression" => {
-                let (Some(obj), Some(prop)) = (
-                    f.child_by_field_name("object"),
-                    f.child_by_field_name("property"),
-                ) else {
+                let (Some(obj), Some(prop)) = (f.field("object"), f.field("property")) else {
                     return self.unknown(Vec::new(), span);
                 };
                 let o = self.lower_expr(obj);
@@ -960,7 +925,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_new(&mut self, n: Node) -> Operand {
         let span = self.span(n);
-        let ctor = n.child_by_field_name("constructor");
+        let ctor = n.field("constructor");
         let class = ctor
             .and_then(|c| match c.kind() {
                 "identifier" => Some(match self.resolve(self.text(c)) {
@@ -977,7 +942,7 @@ impl<'a> Lowerer<'a> {
                 self.lower_expr(c);
             }
         }
-        let args = self.lower_args(n.child_by_field_name("arguments"));
+        let args = self.lower_args(n.field("arguments"));
         let dst = self.temp();
         self.emit(InstKind::New { dst, class, args }, span);
         Operand::Var(dst)
@@ -988,11 +953,11 @@ impl<'a> Lowerer<'a> {
     fn lower_jsx(&mut self, n: Node) -> Operand {
         let span = self.span(n);
         let (open, children) = if n.kind() == "jsx_element" {
-            (n.child_by_field_name("open_tag"), true)
+            (n.field("open_tag"), true)
         } else {
             (Some(n), false)
         };
-        let tag = match open.and_then(|o| o.child_by_field_name("name")) {
+        let tag = match open.and_then(|o| o.field("name")) {
             Some(name) => {
                 let text = self.text(name);
                 let intrinsic = name.kind() == "identifier"

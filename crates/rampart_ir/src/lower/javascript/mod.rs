@@ -26,6 +26,7 @@ use crate::FunctionBuilder;
 use rampart_core::Span;
 use rampart_syntax::SourceFile;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::cell::RefCell;
 use tree_sitter::{Node, Tree};
 
 /// Nesting beyond this lowers to `Unknown` instead of recursing (deeply nested generated code
@@ -33,9 +34,82 @@ use tree_sitter::{Node, Tree};
 const MAX_DEPTH: u32 = 100;
 
 pub fn lower(file: &SourceFile, tree: &Tree) -> Module {
+    load_field_ids(tree);
     let mut l = Lowerer::new(file);
     l.lower_program(tree.root_node());
     l.finish()
+}
+
+/// Every field name the lowering asks for.
+const FIELD_NAMES: &[&str] = &[
+    "alias",
+    "alternative",
+    "argument",
+    "arguments",
+    "body",
+    "condition",
+    "consequence",
+    "constructor",
+    "declaration",
+    "finalizer",
+    "flags",
+    "function",
+    "handler",
+    "increment",
+    "index",
+    "initializer",
+    "key",
+    "kind",
+    "label",
+    "left",
+    "module",
+    "name",
+    "object",
+    "open_tag",
+    "operator",
+    "parameter",
+    "parameters",
+    "pattern",
+    "property",
+    "return_type",
+    "right",
+    "source",
+    "type",
+    "value",
+];
+
+thread_local! {
+    /// Field ids of the grammar being lowered: `child_by_field_name` searches the grammar's
+    /// field-name table on every call, which showed up in profiles.
+    static FIELD_IDS: RefCell<FxHashMap<&'static str, std::num::NonZeroU16>> =
+        RefCell::new(FxHashMap::default());
+}
+
+fn load_field_ids(tree: &Tree) {
+    let language = tree.language();
+    FIELD_IDS.with(|ids| {
+        let mut ids = ids.borrow_mut();
+        ids.clear();
+        for name in FIELD_NAMES {
+            if let Some(id) = language.field_id_for_name(name) {
+                ids.insert(name, id);
+            }
+        }
+    });
+}
+
+/// `node.field("name")`: `child_by_field_name` through the cached field ids.
+trait NodeExt<'t> {
+    fn field(&self, name: &'static str) -> Option<Node<'t>>;
+}
+
+impl<'t> NodeExt<'t> for Node<'t> {
+    fn field(&self, name: &'static str) -> Option<Node<'t>> {
+        match FIELD_IDS.with(|ids| ids.borrow().get(name).copied()) {
+            Some(id) => self.child_by_field_id(id.get()),
+            None => self.child_by_field_name(name),
+        }
+    }
 }
 
 /// `src/routes/users.js` → `src/routes/users`.
@@ -308,8 +382,8 @@ impl<'a> Lowerer<'a> {
             "false" => Some(Const::Bool(false)),
             "null" | "undefined" => Some(Const::Null),
             "unary_expression" => {
-                let op = n.child_by_field_name("operator").map(|o| self.text(o));
-                let arg = n.child_by_field_name("argument")?;
+                let op = n.field("operator").map(|o| self.text(o));
+                let arg = n.field("argument")?;
                 match (op, self.const_of(arg)?) {
                     (Some("-"), Const::Int(i)) => Some(Const::Int(-i)),
                     (Some("-"), Const::Float(f)) => Some(Const::Float(-f)),
@@ -353,24 +427,18 @@ impl<'a> Lowerer<'a> {
                 Name::Local(_) => self.text(n).to_string(),
             }),
             "member_expression" | "nested_identifier" | "nested_type_identifier" => {
-                let obj = n
-                    .child_by_field_name("object")
-                    .or_else(|| n.child_by_field_name("module"))?;
-                let prop = n
-                    .child_by_field_name("property")
-                    .or_else(|| n.child_by_field_name("name"))?;
+                let obj = n.field("object").or_else(|| n.field("module"))?;
+                let prop = n.field("property").or_else(|| n.field("name"))?;
                 Some(format!("{}.{}", self.dotted_path(obj)?, self.text(prop)))
             }
-            "generic_type" => n
-                .child_by_field_name("name")
-                .and_then(|c| self.dotted_path(c)),
+            "generic_type" => n.field("name").and_then(|c| self.dotted_path(c)),
             "parenthesized_expression" | "non_null_expression" | "as_expression" => {
                 n.named_child(0).and_then(|c| self.dotted_path(c))
             }
             "call_expression" => {
-                let f = n.child_by_field_name("function")?;
+                let f = n.field("function")?;
                 if self.text(f) == "require" {
-                    let arg = n.child_by_field_name("arguments")?.named_child(0)?;
+                    let arg = n.field("arguments")?.named_child(0)?;
                     return self.string_value(arg).map(|s| normalize_specifier(&s));
                 }
                 None
@@ -406,7 +474,7 @@ impl<'a> Lowerer<'a> {
         let mut cursor = root.walk();
         for stmt in root.named_children(&mut cursor) {
             let decl = if stmt.kind() == "export_statement" {
-                match stmt.child_by_field_name("declaration") {
+                match stmt.field("declaration") {
                     Some(d) => d,
                     None => continue,
                 }
@@ -425,7 +493,7 @@ impl<'a> Lowerer<'a> {
                             self.import_decls.insert(d.id());
                             continue;
                         }
-                        if let Some(name) = d.child_by_field_name("name") {
+                        if let Some(name) = d.field("name") {
                             let mut names = Vec::new();
                             self.pattern_names(name, &mut names);
                             for n in names {
@@ -440,7 +508,7 @@ impl<'a> Lowerer<'a> {
                 | "class_declaration"
                 | "abstract_class_declaration"
                 | "enum_declaration" => {
-                    if let Some(name) = decl.child_by_field_name("name") {
+                    if let Some(name) = decl.field("name") {
                         let n = self.text(name).to_string();
                         let path = format!("{}.{n}", self.module_name);
                         self.module_names.insert(n.clone(), path);
@@ -466,9 +534,7 @@ impl<'a> Lowerer<'a> {
 
     fn collect_import(&mut self, n: Node) {
         let span = self.span(n);
-        let source = n
-            .child_by_field_name("source")
-            .and_then(|s| self.string_value(s));
+        let source = n.field("source").and_then(|s| self.string_value(s));
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
             match c.kind() {
@@ -493,14 +559,13 @@ impl<'a> Lowerer<'a> {
                                     if spec.kind() != "import_specifier" {
                                         continue;
                                     }
-                                    let Some(name) = spec
-                                        .child_by_field_name("name")
-                                        .and_then(|x| self.property_name(x))
+                                    let Some(name) =
+                                        spec.field("name").and_then(|x| self.property_name(x))
                                     else {
                                         continue;
                                     };
                                     let local = spec
-                                        .child_by_field_name("alias")
+                                        .field("alias")
                                         .map(|a| self.text(a).to_string())
                                         .unwrap_or_else(|| name.clone());
                                     self.add_import(
@@ -517,9 +582,7 @@ impl<'a> Lowerer<'a> {
                 }
                 // TypeScript `import x = require('y')`.
                 "import_require_clause" => {
-                    let module = c
-                        .child_by_field_name("source")
-                        .and_then(|s| self.string_value(s));
+                    let module = c.field("source").and_then(|s| self.string_value(s));
                     if let (Some(id), Some(m)) = (c.named_child(0), module) {
                         if id.kind() == "identifier" {
                             self.add_import(self.text(id), normalize_specifier(&m), true, span);
@@ -534,10 +597,7 @@ impl<'a> Lowerer<'a> {
     /// `const x = require('m')`, `const { a, b: c } = require('m')`, `const y = require('m').y`:
     /// records imports and returns true when the declarator is one.
     fn collect_require(&mut self, d: Node) -> bool {
-        let (Some(name), Some(value)) = (
-            d.child_by_field_name("name"),
-            d.child_by_field_name("value"),
-        ) else {
+        let (Some(name), Some(value)) = (d.field("name"), d.field("value")) else {
             return false;
         };
         let (module, member) = match self.require_target(value) {
@@ -564,10 +624,8 @@ impl<'a> Lowerer<'a> {
                             entries.push((n.clone(), n));
                         }
                         "pair_pattern" => {
-                            let key = p
-                                .child_by_field_name("key")
-                                .and_then(|k| self.property_name(k));
-                            let val = p.child_by_field_name("value");
+                            let key = p.field("key").and_then(|k| self.property_name(k));
+                            let val = p.field("value");
                             match (key, val) {
                                 (Some(k), Some(v)) if v.kind() == "identifier" => {
                                     entries.push((self.text(v).to_string(), k))
@@ -575,7 +633,7 @@ impl<'a> Lowerer<'a> {
                                 _ => return false,
                             }
                         }
-                        "object_assignment_pattern" => match p.child_by_field_name("left") {
+                        "object_assignment_pattern" => match p.field("left") {
                             Some(l) if l.kind() == "shorthand_property_identifier_pattern" => {
                                 let n = self.text(l).to_string();
                                 entries.push((n.clone(), n));
@@ -599,11 +657,11 @@ impl<'a> Lowerer<'a> {
     fn require_target(&self, value: Node) -> Option<(String, Option<String>)> {
         match value.kind() {
             "call_expression" => {
-                let f = value.child_by_field_name("function")?;
+                let f = value.field("function")?;
                 if f.kind() != "identifier" || self.text(f) != "require" {
                     return None;
                 }
-                let args = value.child_by_field_name("arguments")?;
+                let args = value.field("arguments")?;
                 if args.named_child_count() != 1 {
                     return None;
                 }
@@ -611,8 +669,8 @@ impl<'a> Lowerer<'a> {
                 Some((normalize_specifier(&spec), None))
             }
             "member_expression" => {
-                let obj = value.child_by_field_name("object")?;
-                let prop = value.child_by_field_name("property")?;
+                let obj = value.field("object")?;
+                let prop = value.field("property")?;
                 let (m, None) = self.require_target(obj)? else {
                     return None;
                 };
@@ -635,12 +693,12 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "pair_pattern" => {
-                if let Some(v) = n.child_by_field_name("value") {
+                if let Some(v) = n.field("value") {
                     self.pattern_names(v, out);
                 }
             }
             "assignment_pattern" | "object_assignment_pattern" => {
-                if let Some(l) = n.child_by_field_name("left") {
+                if let Some(l) = n.field("left") {
                     self.pattern_names(l, out);
                 }
             }
@@ -655,6 +713,10 @@ impl<'a> Lowerer<'a> {
 
     /// Declares every `var` of a function body at entry (JavaScript hoists them).
     fn declare_vars(&mut self, body: Node) {
+        // Most modern code has no `var`: skip the walk then.
+        if !self.text(body).contains("var ") {
+            return;
+        }
         let mut names = Vec::new();
         self.collect_vars(body, &mut names, 0);
         for n in names {
@@ -677,7 +739,7 @@ impl<'a> Lowerer<'a> {
                         if self.import_decls.contains(&d.id()) {
                             continue;
                         }
-                        if let Some(name) = d.child_by_field_name("name") {
+                        if let Some(name) = d.field("name") {
                             self.pattern_names(name, out);
                         }
                     }
@@ -705,10 +767,7 @@ impl<'a> Lowerer<'a> {
         let name = spec
             .name
             .clone()
-            .or_else(|| {
-                node.child_by_field_name("name")
-                    .and_then(|n| self.property_name(n))
-            })
+            .or_else(|| node.field("name").and_then(|n| self.property_name(n)))
             .unwrap_or_else(|| format!("<anon@{}:{}>", span.start_line, span.start_col));
         let (id, qn) = match spec.reserved {
             Some(r) => r,
@@ -727,7 +786,7 @@ impl<'a> Lowerer<'a> {
         b.func.is_static = spec.is_static;
         b.func.is_constructor = spec.is_constructor;
         b.func.decorators = spec.decorators;
-        b.func.return_type = self.type_text(node.child_by_field_name("return_type"));
+        b.func.return_type = self.type_text(node.field("return_type"));
         self.stack.push(FnCtx {
             b,
             id,
@@ -749,15 +808,15 @@ impl<'a> Lowerer<'a> {
                 span,
             });
         }
-        if let Some(p) = node.child_by_field_name("parameter") {
+        if let Some(p) = node.field("parameter") {
             self.lower_param(p, spec.class, spec.is_constructor);
-        } else if let Some(params) = node.child_by_field_name("parameters") {
+        } else if let Some(params) = node.field("parameters") {
             let mut cursor = params.walk();
             for p in params.named_children(&mut cursor) {
                 self.lower_param(p, spec.class, spec.is_constructor);
             }
         }
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             if body.kind() == "statement_block" {
                 self.declare_vars(body);
                 self.lower_statements(body);
@@ -799,16 +858,14 @@ impl<'a> Lowerer<'a> {
         match p.kind() {
             "comment" => {}
             "required_parameter" | "optional_parameter" => {
-                let Some(pattern) = p.child_by_field_name("pattern") else {
+                let Some(pattern) = p.field("pattern") else {
                     return;
                 };
                 if pattern.kind() == "this" {
                     return;
                 }
-                let ty = self.type_text(p.child_by_field_name("type"));
-                let default = p
-                    .child_by_field_name("value")
-                    .and_then(|v| self.const_of(v));
+                let ty = self.type_text(p.field("type"));
+                let default = p.field("value").and_then(|v| self.const_of(v));
                 let mut decorators = Vec::new();
                 let mut cursor = p.walk();
                 let mut is_property = false;
@@ -849,12 +906,10 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "assignment_pattern" => {
-                let Some(left) = p.child_by_field_name("left") else {
+                let Some(left) = p.field("left") else {
                     return;
                 };
-                let default = p
-                    .child_by_field_name("right")
-                    .and_then(|v| self.const_of(v));
+                let default = p.field("right").and_then(|v| self.const_of(v));
                 self.param_from_pattern(left, None, default, Vec::new(), span);
             }
             _ => {
@@ -911,10 +966,7 @@ impl<'a> Lowerer<'a> {
             expr = expr.named_child(0)?;
         }
         let (callee, args) = if expr.kind() == "call_expression" {
-            (
-                expr.child_by_field_name("function")?,
-                expr.child_by_field_name("arguments"),
-            )
+            (expr.field("function")?, expr.field("arguments"))
         } else {
             (expr, None)
         };
@@ -968,7 +1020,7 @@ impl<'a> Lowerer<'a> {
     ) -> ClassId {
         let span = self.span(node);
         let name = node
-            .child_by_field_name("name")
+            .field("name")
             .map(|n| self.text(n).to_string())
             .or(name_hint)
             .unwrap_or_else(|| format!("<class@{}:{}>", span.start_line, span.start_col));
@@ -994,7 +1046,7 @@ impl<'a> Lowerer<'a> {
             decorators,
             span,
         });
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.field("body") else {
             return id;
         };
         // Methods are named under the class.
@@ -1015,9 +1067,7 @@ impl<'a> Lowerer<'a> {
                             _ => {}
                         }
                     }
-                    let mname = m
-                        .child_by_field_name("name")
-                        .and_then(|n| self.property_name(n));
+                    let mname = m.field("name").and_then(|n| self.property_name(n));
                     let is_ctor = mname.as_deref() == Some("constructor");
                     let fid = self.lower_function(
                         m,
@@ -1065,7 +1115,7 @@ impl<'a> Lowerer<'a> {
         for c in heritage.named_children(&mut cursor) {
             match c.kind() {
                 "extends_clause" => {
-                    if let Some(v) = c.child_by_field_name("value") {
+                    if let Some(v) = c.field("value") {
                         out.extend(self.dotted_path(v));
                     }
                 }
@@ -1083,8 +1133,8 @@ impl<'a> Lowerer<'a> {
     fn lower_field(&mut self, m: Node, class: ClassId, mut decorators: Vec<Decorator>) {
         let span = self.span(m);
         let Some(name) = m
-            .child_by_field_name("name")
-            .or_else(|| m.child_by_field_name("property"))
+            .field("name")
+            .or_else(|| m.field("property"))
             .and_then(|n| self.property_name(n))
         else {
             return;
@@ -1100,7 +1150,7 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
-        let value = m.child_by_field_name("value");
+        let value = m.field("value");
         // `handler = async (req, res) => {...}`: a method whose `this` is the instance.
         if let Some(v) = value {
             if matches!(v.kind(), "arrow_function" | "function_expression") {
@@ -1123,7 +1173,7 @@ impl<'a> Lowerer<'a> {
         }
         let field = Field {
             name,
-            ty: self.type_text(m.child_by_field_name("type")),
+            ty: self.type_text(m.field("type")),
             is_static,
             is_final,
             init: value.and_then(|v| self.const_of(v)),
@@ -1138,22 +1188,20 @@ impl<'a> Lowerer<'a> {
     /// `enum Role { Admin = "admin" }` → a class of static constant fields.
     fn lower_enum(&mut self, node: Node) {
         let span = self.span(node);
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.field("name") else {
             return;
         };
         let name = self.text(name).to_string();
         let parent_qn = self.current_qn();
         let qualified_name = self.unique_qn(&parent_qn, &name, span);
         let mut fields = Vec::new();
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             let mut cursor = body.walk();
             for (i, m) in body.named_children(&mut cursor).enumerate() {
                 let (key, init) = match m.kind() {
                     "enum_assignment" => (
-                        m.child_by_field_name("name")
-                            .and_then(|n| self.property_name(n)),
-                        m.child_by_field_name("value")
-                            .and_then(|v| self.const_of(v)),
+                        m.field("name").and_then(|n| self.property_name(n)),
+                        m.field("value").and_then(|v| self.const_of(v)),
                     ),
                     "comment" => continue,
                     _ => (self.property_name(m), Some(Const::Int(i as i64))),

@@ -1,6 +1,6 @@
 //! Statements and control flow.
 
-use super::{FnSpec, LoopTarget, Lowerer, Name, MAX_DEPTH};
+use super::{FnSpec, LoopTarget, Lowerer, Name, NodeExt, MAX_DEPTH};
 use crate::ir::*;
 use tree_sitter::Node;
 
@@ -34,7 +34,7 @@ impl<'a> Lowerer<'a> {
         let mut cursor = block.walk();
         for stmt in block.named_children(&mut cursor) {
             let decl = if stmt.kind() == "export_statement" {
-                match stmt.child_by_field_name("declaration") {
+                match stmt.field("declaration") {
                     Some(d) => d,
                     None => continue,
                 }
@@ -47,7 +47,7 @@ impl<'a> Lowerer<'a> {
             ) {
                 continue;
             }
-            let Some(name) = decl.child_by_field_name("name") else {
+            let Some(name) = decl.field("name") else {
                 continue;
             };
             let name = self.text(name).to_string();
@@ -105,7 +105,7 @@ impl<'a> Lowerer<'a> {
                 );
                 // Declared in a position hoisting did not see (e.g. a labeled statement).
                 if !was_hoisted {
-                    if let Some(name) = n.child_by_field_name("name") {
+                    if let Some(name) = n.field("name") {
                         let name = self.text(name).to_string();
                         let var = self.b().lookup_or_declare(&name);
                         self.emit(InstKind::FuncRef { dst: var, func: id }, span);
@@ -126,10 +126,8 @@ impl<'a> Lowerer<'a> {
             "try_statement" => self.lower_try(n),
             "switch_statement" => self.lower_switch(n, label),
             "labeled_statement" => {
-                let label = n
-                    .child_by_field_name("label")
-                    .map(|l| self.text(l).to_string());
-                if let Some(body) = n.child_by_field_name("body") {
+                let label = n.field("label").map(|l| self.text(l).to_string());
+                if let Some(body) = n.field("body") {
                     if matches!(
                         body.kind(),
                         "for_statement"
@@ -164,9 +162,7 @@ impl<'a> Lowerer<'a> {
                 self.b().terminate(Terminator::Throw(v));
             }
             "break_statement" | "continue_statement" => {
-                let label = n
-                    .child_by_field_name("label")
-                    .map(|l| self.text(l).to_string());
+                let label = n.field("label").map(|l| self.text(l).to_string());
                 let is_break = n.kind() == "break_statement";
                 let target = self
                     .ctx()
@@ -185,16 +181,16 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "with_statement" => {
-                if let Some(o) = n.child_by_field_name("object") {
+                if let Some(o) = n.field("object") {
                     self.lower_expr(o);
                 }
-                if let Some(b) = n.child_by_field_name("body") {
+                if let Some(b) = n.field("body") {
                     self.lower_stmt(b);
                 }
             }
             // TypeScript namespaces: their statements run in place.
             "internal_module" | "module" => {
-                if let Some(b) = n.child_by_field_name("body") {
+                if let Some(b) = n.field("body") {
                     self.lower_statements(b);
                 }
             }
@@ -229,7 +225,7 @@ impl<'a> Lowerer<'a> {
         let cid = self.lower_class(n, None, decorators);
         // Nested classes are values of the enclosing function; top-level ones are module names.
         if !self.at_top_level() {
-            if let Some(name) = n.child_by_field_name("name") {
+            if let Some(name) = n.field("name") {
                 let name = self.text(name).to_string();
                 let path = self.classes[cid as usize].qualified_name.clone();
                 let var = self.b().declare(&name, None);
@@ -242,11 +238,11 @@ impl<'a> Lowerer<'a> {
         if self.import_decls.contains(&d.id()) {
             return;
         }
-        let Some(name) = d.child_by_field_name("name") else {
+        let Some(name) = d.field("name") else {
             return;
         };
-        let ty = self.type_text(d.child_by_field_name("type"));
-        let value = match d.child_by_field_name("value") {
+        let ty = self.type_text(d.field("type"));
+        let value = match d.field("value") {
             Some(v) => {
                 let hint = (name.kind() == "identifier").then(|| self.text(name).to_string());
                 self.lower_expr_named(v, hint)
@@ -301,7 +297,7 @@ impl<'a> Lowerer<'a> {
                             self.bind_pattern(p, v, bind);
                         }
                         "object_assignment_pattern" => {
-                            if let Some(left) = p.child_by_field_name("left") {
+                            if let Some(left) = p.field("left") {
                                 let v = match left.kind() {
                                     "shorthand_property_identifier_pattern" => {
                                         let field = self.text(left).to_string();
@@ -313,9 +309,7 @@ impl<'a> Lowerer<'a> {
                             }
                         }
                         "pair_pattern" => {
-                            let (Some(key), Some(val)) =
-                                (p.child_by_field_name("key"), p.child_by_field_name("value"))
-                            else {
+                            let (Some(key), Some(val)) = (p.field("key"), p.field("value")) else {
                                 continue;
                             };
                             let v = match self.property_name(key) {
@@ -386,7 +380,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "assignment_pattern" => {
-                if let Some(left) = pat.child_by_field_name("left") {
+                if let Some(left) = pat.field("left") {
                     self.bind_pattern(left, value, bind);
                 }
             }
@@ -419,22 +413,22 @@ impl<'a> Lowerer<'a> {
             }
         }
         let source = n
-            .child_by_field_name("source")
+            .field("source")
             .and_then(|s| self.string_value(s))
             .map(|s| super::normalize_specifier(&s));
-        if let Some(decl) = n.child_by_field_name("declaration") {
+        if let Some(decl) = n.field("declaration") {
             let mut names = Vec::new();
             match decl.kind() {
                 "lexical_declaration" | "variable_declaration" => {
                     let mut c = decl.walk();
                     for d in decl.named_children(&mut c) {
-                        if let Some(name) = d.child_by_field_name("name") {
+                        if let Some(name) = d.field("name") {
                             self.pattern_names(name, &mut names);
                         }
                     }
                 }
                 _ => {
-                    if let Some(name) = decl.child_by_field_name("name") {
+                    if let Some(name) = decl.field("name") {
                         names.push(self.text(name).to_string());
                     }
                 }
@@ -458,7 +452,7 @@ impl<'a> Lowerer<'a> {
             return;
         }
         // `export default <expr>`, or TypeScript `export = <expr>`.
-        let value = n.child_by_field_name("value").or_else(|| {
+        let value = n.field("value").or_else(|| {
             let mut c = n.walk();
             let has_eq = n.children(&mut c).any(|c| c.kind() == "=");
             let mut c = n.walk();
@@ -481,13 +475,13 @@ impl<'a> Lowerer<'a> {
                             continue;
                         }
                         let Some(local) = spec
-                            .child_by_field_name("name")
+                            .field("name")
                             .and_then(|x| self.property_name(x).or(Some(self.text(x).into())))
                         else {
                             continue;
                         };
                         let name = spec
-                            .child_by_field_name("alias")
+                            .field("alias")
                             .and_then(|x| self.property_name(x).or(Some(self.text(x).into())))
                             .unwrap_or_else(|| local.clone());
                         self.exports.push(Export {
@@ -533,7 +527,7 @@ impl<'a> Lowerer<'a> {
             | "function_declaration"
             | "generator_function_declaration" => {
                 let name = value
-                    .child_by_field_name("name")
+                    .field("name")
                     .map(|n| self.text(n).to_string())
                     .unwrap_or_else(|| "default".to_string());
                 let id = self.lower_function(
@@ -592,22 +586,18 @@ impl<'a> Lowerer<'a> {
                                 (n.clone(), n)
                             }
                             "pair" => {
-                                let Some(key) = p
-                                    .child_by_field_name("key")
-                                    .and_then(|k| self.property_name(k))
+                                let Some(key) = p.field("key").and_then(|k| self.property_name(k))
                                 else {
                                     continue;
                                 };
-                                let local = match p.child_by_field_name("value") {
+                                let local = match p.field("value") {
                                     Some(v) if v.kind() == "identifier" => self.text(v).to_string(),
                                     _ => key.clone(),
                                 };
                                 (key, local)
                             }
                             "method_definition" => {
-                                let Some(key) = p
-                                    .child_by_field_name("name")
-                                    .and_then(|k| self.property_name(k))
+                                let Some(key) = p.field("name").and_then(|k| self.property_name(k))
                                 else {
                                     continue;
                                 };
@@ -676,18 +666,18 @@ impl<'a> Lowerer<'a> {
     fn lower_if(&mut self, n: Node) {
         let then_bb = self.b().new_block();
         let join = self.b().new_block();
-        let alt = n.child_by_field_name("alternative");
+        let alt = n.field("alternative");
         let else_bb = if alt.is_some() {
             self.b().new_block()
         } else {
             join
         };
-        match n.child_by_field_name("condition") {
+        match n.field("condition") {
             Some(c) => self.lower_cond(c, then_bb, else_bb),
             None => self.b().terminate(Terminator::Goto(then_bb)),
         }
         self.b().switch_to(then_bb);
-        if let Some(c) = n.child_by_field_name("consequence") {
+        if let Some(c) = n.field("consequence") {
             self.lower_stmt(c);
         }
         self.b().terminate(Terminator::Goto(join));
@@ -721,7 +711,7 @@ impl<'a> Lowerer<'a> {
             "binary_expression" if matches!(self.op_text(c), "&&" | "||") => {
                 let op = self.op_text(c);
                 let mid = self.b().new_block();
-                if let Some(l) = c.child_by_field_name("left") {
+                if let Some(l) = c.field("left") {
                     if op == "&&" {
                         self.lower_cond(l, mid, else_bb);
                     } else {
@@ -729,7 +719,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 self.b().switch_to(mid);
-                if let Some(r) = c.child_by_field_name("right") {
+                if let Some(r) = c.field("right") {
                     self.lower_cond(r, then_bb, else_bb);
                 }
             }
@@ -746,9 +736,7 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn op_text(&self, n: Node) -> &'a str {
-        n.child_by_field_name("operator")
-            .map(|o| self.text(o))
-            .unwrap_or("")
+        n.field("operator").map(|o| self.text(o)).unwrap_or("")
     }
 
     /// A loop condition nobody can evaluate (`for...of` has another element).
@@ -767,7 +755,7 @@ impl<'a> Lowerer<'a> {
     fn lower_for(&mut self, n: Node, label: Option<String>) {
         let span = self.span(n);
         self.b().push_scope();
-        if let Some(init) = n.child_by_field_name("initializer") {
+        if let Some(init) = n.field("initializer") {
             match init.kind() {
                 "lexical_declaration" | "variable_declaration" => self.lower_stmt(init),
                 "empty_statement" | ";" => {}
@@ -781,13 +769,11 @@ impl<'a> Lowerer<'a> {
         let step = self.b().new_block();
         let exit = self.b().new_block();
         self.b().goto_and_switch(header);
-        let cond = n
-            .child_by_field_name("condition")
-            .and_then(|c| match c.kind() {
-                "expression_statement" => c.named_child(0),
-                "empty_statement" | ";" => None,
-                _ => Some(c),
-            });
+        let cond = n.field("condition").and_then(|c| match c.kind() {
+            "expression_statement" => c.named_child(0),
+            "empty_statement" | ";" => None,
+            _ => Some(c),
+        });
         match cond {
             Some(c) => self.lower_cond(c, body, exit),
             None => self.b().terminate(Terminator::Goto(body)),
@@ -799,12 +785,12 @@ impl<'a> Lowerer<'a> {
             cont: Some(step),
             plain_block: false,
         });
-        if let Some(b) = n.child_by_field_name("body") {
+        if let Some(b) = n.field("body") {
             self.lower_stmt(b);
         }
         self.ctx().loops.pop();
         self.b().goto_and_switch(step);
-        if let Some(inc) = n.child_by_field_name("increment") {
+        if let Some(inc) = n.field("increment") {
             self.lower_expr_stmt(inc);
         }
         self.b().terminate(Terminator::Goto(header));
@@ -816,16 +802,16 @@ impl<'a> Lowerer<'a> {
     fn lower_for_in(&mut self, n: Node, label: Option<String>) {
         let span = self.span(n);
         let is_of = n
-            .child_by_field_name("operator")
+            .field("operator")
             .map(|o| self.text(o) == "of")
             .unwrap_or(true);
-        let bind = match n.child_by_field_name("kind").map(|k| self.text(k)) {
+        let bind = match n.field("kind").map(|k| self.text(k)) {
             Some("var") => Bind::Var,
             Some(_) => Bind::Let,
             None => Bind::Assign,
         };
         let iterable = n
-            .child_by_field_name("right")
+            .field("right")
             .map(|r| self.lower_expr(r))
             .unwrap_or(Operand::Const(Const::Null));
         let iter_var = self.var_of(iterable, span);
@@ -862,7 +848,7 @@ impl<'a> Lowerer<'a> {
                 span,
             );
         }
-        if let Some(left) = n.child_by_field_name("left") {
+        if let Some(left) = n.field("left") {
             self.bind_pattern(left, Operand::Var(dst), bind);
         }
         self.ctx().loops.push(LoopTarget {
@@ -871,7 +857,7 @@ impl<'a> Lowerer<'a> {
             cont: Some(header),
             plain_block: false,
         });
-        if let Some(b) = n.child_by_field_name("body") {
+        if let Some(b) = n.field("body") {
             self.lower_stmt(b);
         }
         self.ctx().loops.pop();
@@ -885,7 +871,7 @@ impl<'a> Lowerer<'a> {
         let body = self.b().new_block();
         let exit = self.b().new_block();
         self.b().goto_and_switch(header);
-        match n.child_by_field_name("condition") {
+        match n.field("condition") {
             Some(c) => self.lower_cond(c, body, exit),
             None => self.b().terminate(Terminator::Goto(body)),
         }
@@ -896,7 +882,7 @@ impl<'a> Lowerer<'a> {
             cont: Some(header),
             plain_block: false,
         });
-        if let Some(b) = n.child_by_field_name("body") {
+        if let Some(b) = n.field("body") {
             self.lower_stmt(b);
         }
         self.ctx().loops.pop();
@@ -915,12 +901,12 @@ impl<'a> Lowerer<'a> {
             cont: Some(cond_bb),
             plain_block: false,
         });
-        if let Some(b) = n.child_by_field_name("body") {
+        if let Some(b) = n.field("body") {
             self.lower_stmt(b);
         }
         self.ctx().loops.pop();
         self.b().goto_and_switch(cond_bb);
-        match n.child_by_field_name("condition") {
+        match n.field("condition") {
             Some(c) => self.lower_cond(c, body, exit),
             None => self.b().terminate(Terminator::Goto(exit)),
         }
@@ -934,7 +920,7 @@ impl<'a> Lowerer<'a> {
         let try_bb = self.b().new_block();
         let handler_bb = self.b().new_block();
         let after = self.b().new_block();
-        let handler = n.child_by_field_name("handler");
+        let handler = n.field("handler");
         let entry_cond = self.opaque_cond(span);
         let catch_target = if handler.is_some() { handler_bb } else { after };
         self.b().terminate(Terminator::Branch {
@@ -943,7 +929,7 @@ impl<'a> Lowerer<'a> {
             otherwise: catch_target,
         });
         self.b().switch_to(try_bb);
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.field("body") {
             self.lower_statements(body);
         }
         if !self.b().is_terminated() {
@@ -957,21 +943,18 @@ impl<'a> Lowerer<'a> {
         if let Some(h) = handler {
             self.b().switch_to(handler_bb);
             self.b().push_scope();
-            if let Some(param) = h.child_by_field_name("parameter") {
+            if let Some(param) = h.field("parameter") {
                 let err = self.opaque_cond(self.span(param));
                 self.bind_pattern(param, err, Bind::Let);
             }
-            if let Some(body) = h.child_by_field_name("body") {
+            if let Some(body) = h.field("body") {
                 self.lower_statements(body);
             }
             self.b().pop_scope();
             self.b().terminate(Terminator::Goto(after));
         }
         self.b().switch_to(after);
-        if let Some(fin) = n
-            .child_by_field_name("finalizer")
-            .and_then(|f| f.child_by_field_name("body"))
-        {
+        if let Some(fin) = n.field("finalizer").and_then(|f| f.field("body")) {
             self.lower_statements(fin);
         }
     }
@@ -981,10 +964,10 @@ impl<'a> Lowerer<'a> {
     fn lower_switch(&mut self, n: Node, label: Option<String>) {
         let span = self.span(n);
         let value = n
-            .child_by_field_name("value")
+            .field("value")
             .map(|v| self.lower_expr(v))
             .unwrap_or(Operand::Const(Const::Null));
-        let Some(body) = n.child_by_field_name("body") else {
+        let Some(body) = n.field("body") else {
             return;
         };
         let exit = self.b().new_block();
@@ -1003,7 +986,7 @@ impl<'a> Lowerer<'a> {
                 default = bb;
                 continue;
             }
-            match case.child_by_field_name("value") {
+            match case.field("value") {
                 Some(v) => match self.const_of(v) {
                     Some(c) => consts.push((c, bb)),
                     None => computed.push((v, bb)),
