@@ -1,10 +1,10 @@
 //! The scan pipeline: walk → read → parse → per-file checks and lowering (in parallel) →
 //! project-wide analyses → rule selection, suppressions → report.
 
+use crate::catalog;
 use crate::cli::{Format, ScanArgs};
 use crate::progress::Progress;
 use crate::walk::{self, Candidate, WalkOptions};
-use crate::catalog;
 use anyhow::{bail, Context, Result};
 use rampart_core::{finding::disambiguate_fingerprints, Config, Finding, Language, RuleMeta};
 use rampart_iac::IacFile;
@@ -73,6 +73,13 @@ impl RuleSelection {
         Ok(RuleSelection { enabled })
     }
 
+    /// Whether any dataflow rule runs (otherwise the IR is never built).
+    fn any_taint_rule(&self) -> bool {
+        rampart_rules::rules::injection::TAINT_RULES
+            .iter()
+            .any(|(meta, _, _)| self.is_enabled(meta.id))
+    }
+
     fn is_enabled(&self, id: &str) -> bool {
         self.enabled.iter().any(|r| r.id == id)
     }
@@ -116,7 +123,12 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
         args.paths.clone()
     };
     let base = scan_base(&paths);
-    let exclude: Vec<String> = config.exclude.iter().chain(&args.exclude).cloned().collect();
+    let exclude: Vec<String> = config
+        .exclude
+        .iter()
+        .chain(&args.exclude)
+        .cloned()
+        .collect();
     let opts = WalkOptions {
         exclude: &exclude,
         include: &config.include,
@@ -128,13 +140,19 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
     candidates.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     candidates.dedup_by(|a, b| a.rel_path == b.rel_path);
 
+    let models =
+        rampart_models::Models::load(config.models.as_ref()).map_err(|e| match &config.path {
+            Some(p) => anyhow::anyhow!("{}: [models]: {e}", p.display()),
+            None => anyhow::anyhow!("{e}"),
+        })?;
+    let run_taint = selection.any_taint_rule();
     let settings = read_settings(&candidates, max_size);
     let progress = Progress::new(candidates.len(), show_progress);
     let outputs: Vec<(String, FileOutput)> = candidates
         .par_iter()
         .filter(|c| c.language.is_analyzed())
         .map(|c| {
-            let out = process_file(c, max_size, &settings);
+            let out = process_file(c, max_size, &settings, run_taint);
             progress.inc();
             (c.rel_path.clone(), out)
         })
@@ -164,6 +182,15 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
     }
     findings.extend(rampart_iac::check(&iac_models));
     drop(iac_models);
+    if run_taint && !modules.is_empty() {
+        let analysis = rampart_dataflow::analyze(&modules, &models, &settings);
+        findings.extend(rampart_rules::rules::injection::judge(&analysis.flows));
+        notes.extend(analysis.notes.into_iter().map(|n| Note {
+            path: Some(n.path),
+            kind: NoteKind::Budget,
+            message: n.message,
+        }));
+    }
     drop(modules);
 
     let findings = judge(findings, &selection, config, &suppressions, args);
@@ -181,7 +208,10 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
 /// Values of the project's `.properties` files, for code that reads settings by key.
 fn read_settings(candidates: &[Candidate], max_size: u64) -> ProjectSettings {
     let mut settings = ProjectSettings::default();
-    for c in candidates.iter().filter(|c| c.language == Language::Properties) {
+    for c in candidates
+        .iter()
+        .filter(|c| c.language == Language::Properties)
+    {
         if let Ok(f) = SourceFile::read(&c.path, c.rel_path.clone(), c.language, max_size) {
             settings.add_properties(&f.text);
         }
@@ -189,7 +219,12 @@ fn read_settings(candidates: &[Candidate], max_size: u64) -> ProjectSettings {
     settings
 }
 
-fn process_file(c: &Candidate, max_size: u64, settings: &ProjectSettings) -> FileOutput {
+fn process_file(
+    c: &Candidate,
+    max_size: u64,
+    settings: &ProjectSettings,
+    lower_ir: bool,
+) -> FileOutput {
     let mut out = FileOutput::default();
     let file = match SourceFile::read(&c.path, c.rel_path.clone(), c.language, max_size) {
         Ok(f) => f,
@@ -220,7 +255,9 @@ fn process_file(c: &Candidate, max_size: u64, settings: &ProjectSettings) -> Fil
         out.notes.push(Note {
             path: Some(c.rel_path.clone()),
             kind: NoteKind::ParseError,
-            message: format!("syntax error at line {line}; analyzed as far as the parser recovered"),
+            message: format!(
+                "syntax error at line {line}; analyzed as far as the parser recovered"
+            ),
         });
     }
     let ctx = FileContext {
@@ -234,7 +271,7 @@ fn process_file(c: &Candidate, max_size: u64, settings: &ProjectSettings) -> Fil
         }
     }
     out.iac = rampart_iac::prepare(&file, &parsed.tree);
-    if Language::APPLICATION.contains(&file.language) {
+    if lower_ir && Language::APPLICATION.contains(&file.language) {
         out.module = rampart_ir::lower(&file, &parsed.tree).ok();
     }
     out
@@ -280,7 +317,8 @@ fn judge(
             None => kept.push(f),
         }
     }
-    if selection.is_enabled(rampart_rules::rules::meta::invalid_suppression::INVALID_SUPPRESSION.id) {
+    if selection.is_enabled(rampart_rules::rules::meta::invalid_suppression::INVALID_SUPPRESSION.id)
+    {
         kept.extend(suppression_findings(suppressions, &used, selection));
     }
     kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
