@@ -1,5 +1,6 @@
 //! One lowering per language, from a tree-sitter tree to a [`Module`](crate::Module).
 
+pub mod csharp;
 pub mod go;
 pub mod java;
 pub mod javascript;
@@ -24,6 +25,7 @@ pub fn lower(file: &SourceFile, tree: &Tree) -> Result<Module, LowerError> {
             Ok(javascript::lower(file, tree))
         }
         Language::Java => Ok(java::lower(file, tree)),
+        Language::CSharp => Ok(csharp::lower(file, tree)),
         Language::Go => Ok(go::lower(file, tree)),
         other => Err(LowerError::Unsupported(other)),
     }
