@@ -48,7 +48,46 @@ rampart_core::declare_rule! {
     }
 }
 
+/// `terraform-aws-modules/eks`: the public endpoint is opt-in (input renamed in v21).
+fn modules(m: &Module, out: &mut Vec<Finding>) {
+    for r in m.module_calls("terraform-aws-modules/eks") {
+        let public = ["cluster_endpoint_public_access", "endpoint_public_access"]
+            .iter()
+            .find_map(|n| setting(m, r.block, n));
+        let Some((v, attr)) = public else { continue };
+        if v.as_bool() != Some(true) {
+            continue;
+        }
+        let cidrs = [
+            "cluster_endpoint_public_access_cidrs",
+            "endpoint_public_access_cidrs",
+        ]
+        .iter()
+        .find_map(|n| setting(m, r.block, n));
+        let (open, location) = match cidrs {
+            Some((c, cattr)) => (
+                c.strings().into_iter().any(is_world),
+                cattr.location.clone(),
+            ),
+            None => (true, attr.location.clone()),
+        };
+        if open {
+            out.push(report(
+                &TF_EKS_PUBLIC_ENDPOINT,
+                &location,
+                format!(
+                    "`{}` exposes its Kubernetes API endpoint to `0.0.0.0/0`",
+                    r.address()
+                ),
+                &r.address(),
+                "public endpoint 0.0.0.0/0",
+            ));
+        }
+    }
+}
+
 pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
+    modules(m, out);
     for r in m.resources("aws_eks_cluster") {
         let Some(vpc) = r.block.block("vpc_config") else {
             continue;
@@ -90,11 +129,11 @@ mod tests {
 
     #[test]
     fn flags_world_open_endpoint() {
-        let text = "resource \"aws_eks_cluster\" \"main\" {\n  name = \"main\"\n  vpc_config {\n    subnet_ids = var.subnets\n  }\n}\nresource \"aws_eks_cluster\" \"b\" {\n  vpc_config {\n    endpoint_public_access = true\n    public_access_cidrs    = [\"0.0.0.0/0\"]\n  }\n}\n";
+        let text = "resource \"aws_eks_cluster\" \"main\" {\n  name = \"main\"\n  vpc_config {\n    subnet_ids = var.subnets\n  }\n}\nresource \"aws_eks_cluster\" \"b\" {\n  vpc_config {\n    endpoint_public_access = true\n    public_access_cidrs    = [\"0.0.0.0/0\"]\n  }\n}\nmodule \"eks\" {\n  source = \"terraform-aws-modules/eks/aws\"\n  cluster_endpoint_public_access = true\n}\n";
         let got = findings_of(&TF_EKS_PUBLIC_ENDPOINT, text);
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![3, 10],
+            vec![3, 10, 15],
             "{got:?}"
         );
     }

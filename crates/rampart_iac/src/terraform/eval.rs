@@ -86,6 +86,25 @@ impl<'a> Module<'a> {
         })
     }
 
+    /// Every `module` call whose `source` contains `source` (registry modules such as
+    /// `terraform-aws-modules/rds/aws`), whose inputs map onto resource settings.
+    pub fn module_calls(&self, source: &'a str) -> impl Iterator<Item = Resource<'a>> + '_ {
+        self.files.iter().flat_map(move |f| {
+            f.blocks
+                .iter()
+                .filter(move |b| {
+                    b.kind == "module"
+                        && b.attr("source")
+                            .and_then(|a| a.value.as_str())
+                            .is_some_and(|s| s.contains(source))
+                })
+                .map(move |block| Resource {
+                    block,
+                    path: &f.path,
+                })
+        })
+    }
+
     /// Every top-level block of a kind (`provider`, `variable`...).
     pub fn top_blocks(&self, kind: &'a str) -> impl Iterator<Item = (&'a Block, &'a str)> + '_ {
         self.files.iter().flat_map(move |f| {

@@ -77,6 +77,18 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     ("azure-secure/main.tf", &[]),
+    (
+        "aws-modules-insecure/main.tf",
+        &[
+            "tf-rds-public",
+            "tf-hardcoded-password",
+            "tf-s3-public-access",
+            "tf-s3-no-public-access-block",
+            "tf-eks-public-endpoint",
+            "tf-open-security-group",
+        ],
+    ),
+    ("aws-modules-secure/main.tf", &[]),
 ];
 
 #[test]
@@ -120,4 +132,32 @@ fn fixture_suite() {
         "terraform fixtures: recall {found}/{expected_total}, false positives {false_positives}"
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Checks stay linear: a thousand files (in one module, the worst case for cross-resource
+/// lookups) are modelled and checked well within the scan budget even in a debug build.
+#[test]
+fn a_thousand_files_scan_quickly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/iac/terraform");
+    let texts: Vec<String> = EXPECTED
+        .iter()
+        .map(|(rel, _)| std::fs::read_to_string(root.join(rel)).expect("fixture exists"))
+        .collect();
+    let started = std::time::Instant::now();
+    let models: Vec<Model> = (0..1000)
+        .map(|i| {
+            let text = &texts[i % texts.len()];
+            let file =
+                SourceFile::from_text(&format!("infra/file{i}.tf"), Language::Terraform, text);
+            let parsed = rampart_syntax::parse(Language::Terraform, &file.text).expect("parses");
+            Model::build(&file, &parsed.tree)
+        })
+        .collect();
+    let refs: Vec<&Model> = models.iter().collect();
+    let mut out = Vec::new();
+    check(&refs, &mut out);
+    let elapsed = started.elapsed();
+    println!("1000 terraform files: {elapsed:?}, {} findings", out.len());
+    assert!(!out.is_empty());
+    assert!(elapsed.as_secs() < 10, "took {elapsed:?}");
 }

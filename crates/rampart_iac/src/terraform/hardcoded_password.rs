@@ -137,12 +137,7 @@ pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
             .iter()
             .filter(|b| matches!(b.kind.as_str(), "resource" | "module"))
         {
-            let address = if b.kind == "module" {
-                format!("module.{}", b.labels.first().map_or("", String::as_str))
-            } else {
-                b.address()
-            };
-            walk(m, &address, b, &mut seen, out);
+            walk(m, &b.address(), b, &mut seen, out);
         }
     }
 }

@@ -188,10 +188,9 @@ impl Block {
     /// `type.name` of a resource or data block.
     pub fn address(&self) -> String {
         let base = self.labels.join(".");
-        if self.kind == "data" {
-            format!("data.{base}")
-        } else {
-            base
+        match self.kind.as_str() {
+            "data" | "module" => format!("{}.{base}", self.kind),
+            _ => base,
         }
     }
 }

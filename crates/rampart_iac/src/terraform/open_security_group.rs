@@ -8,7 +8,8 @@ rampart_core::declare_rule! {
     /// administrative or database ports (SSH 22, RDP 3389, MySQL 3306, PostgreSQL 5432, Redis,
     /// MongoDB, Elasticsearch...) or on all ports. It reads `ingress` blocks of
     /// `aws_security_group`, `aws_security_group_rule` of type `ingress` and
-    /// `aws_vpc_security_group_ingress_rule`, with variables and locals resolved. Web ports such as
+    /// `aws_vpc_security_group_ingress_rule`, and the inputs of the `terraform-aws-modules/
+    /// security-group` registry module, with variables and locals resolved. Web ports such as
     /// 80 and 443 open to the world are not reported.
     ///
     /// ## Why is this bad
@@ -88,7 +89,121 @@ fn world_source<'b>(m: &Module, b: &'b Block, attrs: &[&str]) -> Option<(String,
     })
 }
 
+/// Ports of a named rule of `terraform-aws-modules/security-group` (`ssh-tcp`, `all-all`...).
+fn named_rule_ports(rule: &str) -> Option<(i64, i64)> {
+    let service = rule.split('-').next().unwrap_or(rule);
+    Some(match service {
+        "all" => (0, 65535),
+        "ssh" => (22, 22),
+        "rdp" => (3389, 3389),
+        "mysql" => (3306, 3306),
+        "postgresql" => (5432, 5432),
+        "mssql" => (1433, 1433),
+        "oracle" => (1521, 1521),
+        "mongodb" => (27017, 27017),
+        "redis" => (6379, 6379),
+        "memcached" => (11211, 11211),
+        "elasticsearch" => (9200, 9200),
+        "kafka" => (9092, 9092),
+        "telnet" => (23, 23),
+        "docker" => (2375, 2376),
+        "cassandra" => (9042, 9042),
+        _ => return None,
+    })
+}
+
+/// `terraform-aws-modules/security-group`: named `ingress_rules` (or a service submodule such as
+/// `//modules/ssh`) with `ingress_cidr_blocks`, and `ingress_with_cidr_blocks` objects.
+fn modules(m: &Module, out: &mut Vec<Finding>) {
+    for r in m.module_calls("terraform-aws-modules/security-group") {
+        let address = r.address();
+        let mut push = |ports: String, cidr: &str, location: &rampart_core::Location| {
+            let mut f = report(
+                &TF_OPEN_SECURITY_GROUP,
+                location,
+                format!("`{address}` allows {ports} from `{cidr}`"),
+                &address,
+                format!("{ports} from {cidr}"),
+            );
+            if ports == "all ports" {
+                f.severity = Severity::Critical;
+            }
+            out.push(f);
+        };
+        if let Some((cidr, attr)) = world_source(
+            m,
+            r.block,
+            &["ingress_cidr_blocks", "ingress_ipv6_cidr_blocks"],
+        ) {
+            let mut rules: Vec<String> = m
+                .attr(r.block, "ingress_rules")
+                .map(|v| v.strings().into_iter().map(str::to_string).collect())
+                .unwrap_or_default();
+            // `.../security-group/aws//modules/ssh` opens its service without listing rules.
+            let source = r
+                .block
+                .attr("source")
+                .and_then(|a| a.value.as_str())
+                .unwrap_or("");
+            if let Some((_, sub)) = source.split_once("//modules/") {
+                rules.push(format!("{sub}-tcp"));
+            }
+            let exposed: Vec<String> = rules
+                .iter()
+                .filter_map(|rule| named_rule_ports(rule))
+                .filter_map(|(lo, hi)| exposure(lo, hi))
+                .collect();
+            if !exposed.is_empty() {
+                let ports = if exposed.iter().any(|e| e == "all ports") {
+                    "all ports".to_string()
+                } else {
+                    exposed.join(", ")
+                };
+                push(ports, &cidr, &attr.location);
+            }
+        }
+        let Some((list, attr)) = setting(m, r.block, "ingress_with_cidr_blocks") else {
+            continue;
+        };
+        for item in list.items() {
+            let Some(cidrs) = item.get("cidr_blocks").and_then(Expr::as_str) else {
+                continue;
+            };
+            let Some(cidr) = cidrs
+                .split(',')
+                .map(str::trim)
+                .find(|c| is_world(c) && c.contains('/'))
+            else {
+                continue;
+            };
+            let range = match (
+                item.get("from_port").and_then(Expr::as_num),
+                item.get("to_port").and_then(Expr::as_num),
+            ) {
+                (Some(a), Some(b)) => Some((a as i64, b as i64)),
+                _ => item
+                    .get("rule")
+                    .and_then(Expr::as_str)
+                    .and_then(named_rule_ports),
+            };
+            let all = item
+                .get("protocol")
+                .and_then(Expr::as_str)
+                .is_some_and(|p| p == "-1" || p == "all");
+            let ports = if all {
+                Some("all ports".to_string())
+            } else {
+                range.and_then(|(lo, hi)| exposure(lo, hi))
+            };
+            if let Some(ports) = ports {
+                push(ports, cidr, &attr.location);
+            }
+        }
+    }
+}
+
 pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
+    modules(m, out);
     let mut push = |address: String, b: &Block, cidr_attrs: &[&str], protocol_attr: &str| {
         let Some((cidr, attr)) = world_source(m, b, cidr_attrs) else {
             return;
@@ -183,11 +298,29 @@ resource "aws_vpc_security_group_ingress_rule" "pg" {
   to_port           = 5432
   ip_protocol       = "tcp"
 }
+
+module "web_sg" {
+  source              = "terraform-aws-modules/security-group/aws"
+  ingress_cidr_blocks = ["0.0.0.0/0"]
+  ingress_rules       = ["https-443-tcp", "ssh-tcp"]
+}
+
+module "db_sg" {
+  source = "terraform-aws-modules/security-group/aws"
+  ingress_with_cidr_blocks = [
+    {
+      from_port   = 5432
+      to_port     = 5432
+      protocol    = "tcp"
+      cidr_blocks = "0.0.0.0/0"
+    },
+  ]
+}
 "#;
         let got = findings_of(&TF_OPEN_SECURITY_GROUP, text);
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![19, 28, 34],
+            vec![19, 28, 34, 42, 48],
             "{got:?}"
         );
         assert!(got[0]

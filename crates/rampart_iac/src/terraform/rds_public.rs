@@ -5,7 +5,8 @@ rampart_core::declare_rule! {
     /// ## What it does
     /// Reports databases with a public endpoint: `publicly_accessible = true` on
     /// `aws_db_instance`, `aws_rds_cluster_instance`, `aws_redshift_cluster` or
-    /// `aws_dms_replication_instance` (variables and locals resolved).
+    /// `aws_dms_replication_instance`, or as an input of the `terraform-aws-modules/rds` and
+    /// `rds-aurora` registry modules (variables and locals resolved).
     ///
     /// ## Why is this bad
     /// A publicly accessible database gets a public IP and DNS name; with a permissive security
@@ -45,23 +46,26 @@ rampart_core::declare_rule! {
 }
 
 pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
-    for ty in [
+    let resources = [
         "aws_db_instance",
         "aws_rds_cluster_instance",
         "aws_redshift_cluster",
         "aws_dms_replication_instance",
-    ] {
-        for r in m.resources(ty) {
-            if let Some((v, attr)) = setting(m, r.block, "publicly_accessible") {
-                if v.as_bool() == Some(true) {
-                    out.push(report(
-                        &TF_RDS_PUBLIC,
-                        &attr.location,
-                        format!("`{}` is publicly accessible from the internet", r.address()),
-                        &r.address(),
-                        "publicly_accessible = true",
-                    ));
-                }
+    ]
+    .into_iter()
+    .flat_map(|ty| m.resources(ty));
+    // `terraform-aws-modules/rds` and `rds-aurora` take the same input name.
+    let modules = m.module_calls("terraform-aws-modules/rds");
+    for r in resources.chain(modules) {
+        if let Some((v, attr)) = setting(m, r.block, "publicly_accessible") {
+            if v.as_bool() == Some(true) {
+                out.push(report(
+                    &TF_RDS_PUBLIC,
+                    &attr.location,
+                    format!("`{}` is publicly accessible from the internet", r.address()),
+                    &r.address(),
+                    "publicly_accessible = true",
+                ));
             }
         }
     }
@@ -74,9 +78,9 @@ mod tests {
 
     #[test]
     fn flags_public_databases() {
-        let text = "variable \"public\" {\n  default = true\n}\nresource \"aws_db_instance\" \"app\" {\n  engine              = \"postgres\"\n  publicly_accessible = var.public\n}\nresource \"aws_rds_cluster_instance\" \"i\" {\n  publicly_accessible = true\n}\n";
+        let text = "variable \"public\" {\n  default = true\n}\nresource \"aws_db_instance\" \"app\" {\n  engine              = \"postgres\"\n  publicly_accessible = var.public\n}\nresource \"aws_rds_cluster_instance\" \"i\" {\n  publicly_accessible = true\n}\nmodule \"db\" {\n  source = \"terraform-aws-modules/rds/aws\"\n  publicly_accessible = true\n}\n";
         let got = findings_of(&TF_RDS_PUBLIC, text);
-        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![6, 9]);
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![6, 9, 13]);
         assert!(got[0].1.contains("aws_db_instance.app"));
     }
 

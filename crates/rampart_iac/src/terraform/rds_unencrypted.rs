@@ -52,6 +52,20 @@ const INHERITS: &[&str] = &[
 ];
 
 pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
+    // The registry modules encrypt by default: only an explicit `false` is a finding.
+    for r in m.module_calls("terraform-aws-modules/rds") {
+        if let Some((v, attr)) = setting(m, r.block, "storage_encrypted") {
+            if v.as_bool() == Some(false) {
+                out.push(report(
+                    &TF_RDS_UNENCRYPTED,
+                    &attr.location,
+                    format!("`{}` disables storage encryption", r.address()),
+                    &r.address(),
+                    "storage_encrypted = false",
+                ));
+            }
+        }
+    }
     for ty in [
         "aws_db_instance",
         "aws_rds_cluster",
@@ -111,9 +125,9 @@ mod tests {
 
     #[test]
     fn flags_unencrypted_databases() {
-        let text = "resource \"aws_db_instance\" \"app\" {\n  engine = \"postgres\"\n}\nresource \"aws_rds_cluster\" \"aurora\" {\n  engine            = \"aurora-postgresql\"\n  storage_encrypted = false\n}\n";
+        let text = "resource \"aws_db_instance\" \"app\" {\n  engine = \"postgres\"\n}\nresource \"aws_rds_cluster\" \"aurora\" {\n  engine            = \"aurora-postgresql\"\n  storage_encrypted = false\n}\nmodule \"db\" {\n  source            = \"terraform-aws-modules/rds/aws\"\n  storage_encrypted = false\n}\nmodule \"db2\" {\n  source = \"terraform-aws-modules/rds/aws\"\n}\n";
         let got = findings_of(&TF_RDS_UNENCRYPTED, text);
-        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![1, 6]);
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![1, 6, 10]);
         assert!(got[0].1.contains("aws_db_instance.app"));
     }
 

@@ -60,7 +60,8 @@ const SETTINGS: &[&str] = &[
 ];
 
 pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
-    for r in m.resources("aws_s3_bucket_public_access_block") {
+    let blocks = m.resources("aws_s3_bucket_public_access_block");
+    for r in blocks.chain(m.module_calls("terraform-aws-modules/s3-bucket")) {
         for name in SETTINGS {
             if let Some((v, attr)) = setting(m, r.block, name) {
                 if v.as_bool() == Some(false) {
@@ -125,11 +126,15 @@ resource "aws_s3_bucket_public_access_block" "logs" {
   ignore_public_acls      = true
   restrict_public_buckets = true
 }
+module "site" {
+  source            = "terraform-aws-modules/s3-bucket/aws"
+  block_public_acls = false
+}
 "#;
         let got = findings_of(&TF_S3_NO_PUBLIC_ACCESS_BLOCK, text);
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![2, 11],
+            vec![2, 11, 17],
             "{got:?}"
         );
         assert!(got[0].1.contains("aws_s3_bucket.uploads"));

@@ -49,29 +49,30 @@ rampart_core::declare_rule! {
 const PUBLIC_ACLS: &[&str] = &["public-read", "public-read-write", "authenticated-read"];
 
 pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
-    for ty in ["aws_s3_bucket", "aws_s3_bucket_acl"] {
-        for r in m.resources(ty) {
-            let Some((Expr::Str(acl), attr)) = setting(m, r.block, "acl") else {
-                continue;
-            };
-            if !PUBLIC_ACLS.contains(&acl.as_str()) {
-                continue;
-            }
-            let mut f = report(
-                &TF_S3_PUBLIC_ACCESS,
-                &attr.location,
-                format!(
-                    "`{}` sets the canned ACL `{acl}`, making the bucket public",
-                    r.address()
-                ),
-                &r.address(),
-                format!("acl = {acl}"),
-            );
-            if acl == "public-read-write" {
-                f.severity = Severity::Critical;
-            }
-            out.push(f);
+    let resources = ["aws_s3_bucket", "aws_s3_bucket_acl"]
+        .into_iter()
+        .flat_map(|ty| m.resources(ty));
+    for r in resources.chain(m.module_calls("terraform-aws-modules/s3-bucket")) {
+        let Some((Expr::Str(acl), attr)) = setting(m, r.block, "acl") else {
+            continue;
+        };
+        if !PUBLIC_ACLS.contains(&acl.as_str()) {
+            continue;
         }
+        let mut f = report(
+            &TF_S3_PUBLIC_ACCESS,
+            &attr.location,
+            format!(
+                "`{}` sets the canned ACL `{acl}`, making the bucket public",
+                r.address()
+            ),
+            &r.address(),
+            format!("acl = {acl}"),
+        );
+        if acl == "public-read-write" {
+            f.severity = Severity::Critical;
+        }
+        out.push(f);
     }
     for (ty, attr_name) in [
         ("aws_s3_bucket_policy", "policy"),
@@ -153,11 +154,17 @@ resource "aws_s3_bucket_policy" "site" {
   bucket = "site"
   policy = data.aws_iam_policy_document.site.json
 }
+
+module "public_bucket" {
+  source = "terraform-aws-modules/s3-bucket/aws"
+  bucket = "acme-public"
+  acl    = "public-read"
+}
 "#;
         let got = findings_of(&TF_S3_PUBLIC_ACCESS, text);
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![4, 9, 14, 27],
+            vec![4, 9, 14, 27, 45],
             "{got:?}"
         );
         assert!(got[0].1.contains("aws_s3_bucket.assets") && got[0].1.contains("public-read"));
