@@ -691,6 +691,10 @@ static URL_CREDENTIALS: LazyLock<Regex> = LazyLock::new(|| {
 static DSN_CREDENTIALS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([^:@/\s]{1,64}):([^@\s]{1,128})@(?:tcp|unix)\(").expect("dsn pattern compiles")
 });
+static QUERY_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)://[^\s?]*\?(?:[^\s#]*&)?(?:password|passwd|pwd)=([^&\s#]+)")
+        .expect("query pattern compiles")
+});
 static KV_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:^|[;\s])(?:password|pwd)\s*=\s*'?([^;\s']+)").expect("kv pattern compiles")
 });
@@ -709,6 +713,8 @@ pub fn find_inline_password(text: &str) -> Option<InlinePassword> {
         let user = c.get(1).map_or("", |m| m.as_str());
         let password = c.get(2).map_or("", |m| m.as_str());
         (user != password).then(|| (password.to_string(), "DSN"))
+    } else if let Some(c) = QUERY_PASSWORD.captures(text) {
+        c.get(1).map(|m| (m.as_str().to_string(), "URL"))
     } else if KV_OTHER.is_match(text) {
         KV_PASSWORD
             .captures(text)
@@ -968,6 +974,10 @@ mod tests {
                 .is_some()
         );
         assert!(find_inline_password("app:s3cr3tpw@tcp(localhost:3306)/shop").is_some());
+        assert!(
+            find_inline_password("jdbc:postgresql://db:5432/app?user=app&password=Xk92jfQp")
+                .is_some()
+        );
         assert!(find_inline_password("host=db user=app password=hunter22 dbname=x").is_some());
         for text in [
             "postgres://user:password@localhost/db",
