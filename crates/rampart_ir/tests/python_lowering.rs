@@ -334,3 +334,24 @@ fn taint_fixtures_lower() {
     }
     assert!(lowered >= 5, "fixtures found: {lowered}");
 }
+
+#[test]
+fn spans_match_the_line_index() {
+    for src in [
+        "def f(x):\n    y = x + 1\n    return g(y)\n",
+        "def f(x):\n    s = 'héllo' + x\n    return s.upper()\n",
+    ] {
+        let file = SourceFile::from_text("m.py", Language::Python, src);
+        let parsed = rampart_syntax::parse(Language::Python, src).expect("parses");
+        let module = rampart_ir::lower(&file, &parsed.tree).expect("lowers");
+        for f in &module.functions {
+            for b in &f.blocks {
+                for inst in &b.insts {
+                    let s = inst.span;
+                    let expected = file.span(s.start_byte as usize, s.end_byte as usize);
+                    assert_eq!(s, expected, "{src}");
+                }
+            }
+        }
+    }
+}

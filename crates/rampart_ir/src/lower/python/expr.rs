@@ -1,5 +1,6 @@
 //! Expressions, conditions and assignment targets.
 
+use super::fields::NodeExt;
 use super::literal::{self, FieldRef, Piece};
 use super::{set_dst, Lowerer, MAX_DEPTH};
 use crate::ir::*;
@@ -31,8 +32,8 @@ impl<'a> Lowerer<'a> {
             "false" => Some(Const::Bool(false)),
             "none" => Some(Const::Null),
             "unary_operator" => {
-                let op = node.child_by_field_name("operator").map(|o| self.text(o));
-                let arg = self.const_value(node.child_by_field_name("argument")?)?;
+                let op = node.field("operator").map(|o| self.text(o));
+                let arg = self.const_value(node.field("argument")?)?;
                 match (op, arg) {
                     (Some("-"), Const::Int(i)) => Some(Const::Int(i.checked_neg()?)),
                     (Some("-"), Const::Float(f)) => Some(Const::Float(-f)),
@@ -129,10 +130,8 @@ impl<'a> Lowerer<'a> {
                     self.emit(InstKind::Global { dst, path }, span);
                     return Operand::Var(dst);
                 }
-                let (Some(obj), Some(attr)) = (
-                    node.child_by_field_name("object"),
-                    node.child_by_field_name("attribute"),
-                ) else {
+                let (Some(obj), Some(attr)) = (node.field("object"), node.field("attribute"))
+                else {
                     return self.unknown(Vec::new(), span);
                 };
                 let obj = self.expr_var(obj);
@@ -148,11 +147,11 @@ impl<'a> Lowerer<'a> {
                 if let Some(c) = self.const_value(node) {
                     return Operand::Const(c);
                 }
-                let op = match node.child_by_field_name("operator").map(|o| self.text(o)) {
+                let op = match node.field("operator").map(|o| self.text(o)) {
                     Some("-") => UnOp::Neg,
                     _ => UnOp::Other,
                 };
-                let operand = match node.child_by_field_name("argument") {
+                let operand = match node.field("argument") {
                     Some(a) => self.expr(a),
                     None => Operand::Const(Const::Null),
                 };
@@ -161,7 +160,7 @@ impl<'a> Lowerer<'a> {
                 Operand::Var(dst)
             }
             "not_operator" => {
-                let operand = match node.child_by_field_name("argument") {
+                let operand = match node.field("argument") {
                     Some(a) => self.expr(a),
                     None => Operand::Const(Const::Null),
                 };
@@ -196,11 +195,11 @@ impl<'a> Lowerer<'a> {
             "comparison_operator" => self.comparison(node, span),
             "conditional_expression" => self.conditional(node, span),
             "named_expression" => {
-                let value = match node.child_by_field_name("value") {
+                let value = match node.field("value") {
                     Some(v) => self.expr(v),
                     None => Operand::Const(Const::Null),
                 };
-                let Some(name) = node.child_by_field_name("name") else {
+                let Some(name) = node.field("name") else {
                     return value;
                 };
                 let name = self.text(name);
@@ -235,9 +234,7 @@ impl<'a> Lowerer<'a> {
                 for c in children {
                     match c.kind() {
                         "pair" => {
-                            let (Some(k), Some(v)) =
-                                (c.child_by_field_name("key"), c.child_by_field_name("value"))
-                            else {
+                            let (Some(k), Some(v)) = (c.field("key"), c.field("value")) else {
                                 continue;
                             };
                             let key = match self.const_value(k) {
@@ -279,7 +276,7 @@ impl<'a> Lowerer<'a> {
                 // The value sent back into a generator is unrelated to what it yields.
                 self.unknown(Vec::new(), span)
             }
-            "keyword_argument" => match node.child_by_field_name("value") {
+            "keyword_argument" => match node.field("value") {
                 Some(v) => self.expr(v),
                 None => self.unknown(Vec::new(), span),
             },
@@ -301,14 +298,11 @@ impl<'a> Lowerer<'a> {
     }
 
     fn subscript(&mut self, node: Node, span: Span) -> Operand {
-        let Some(value) = node.child_by_field_name("value") else {
+        let Some(value) = node.field("value") else {
             return self.unknown(Vec::new(), span);
         };
         let obj = self.expr_var(value);
-        let mut cursor = node.walk();
-        let subs: Vec<Node> = node
-            .children_by_field_name("subscript", &mut cursor)
-            .collect();
+        let subs: Vec<Node> = node.fields("subscript");
         let dst = self.temp();
         match subs.as_slice() {
             [one] if one.kind() != "slice" => {
@@ -369,13 +363,13 @@ impl<'a> Lowerer<'a> {
                     )));
                 }
                 "interpolation" => {
-                    let Some(e) = c.child_by_field_name("expression") else {
+                    let Some(e) = c.field("expression") else {
                         continue;
                     };
                     let espan = self.span(e);
                     let v = self.expr(e);
                     let spec = c
-                        .child_by_field_name("format_specifier")
+                        .field("format_specifier")
                         .map(|s| self.text(s).trim_start_matches(':').to_string());
                     let numeric = spec.as_deref().and_then(numeric_spec);
                     let v = match numeric {
@@ -428,39 +422,28 @@ impl<'a> Lowerer<'a> {
             "string" | "concatenated_string" => true,
             "parenthesized_expression" => node.named_child(0).is_some_and(|c| self.is_stringish(c)),
             "binary_operator" => {
-                let op = node.child_by_field_name("operator").map(|o| self.text(o));
+                let op = node.field("operator").map(|o| self.text(o));
                 match op {
                     Some("+") => {
-                        node.child_by_field_name("left")
-                            .is_some_and(|l| self.is_stringish(l))
-                            || node
-                                .child_by_field_name("right")
-                                .is_some_and(|r| self.is_stringish(r))
+                        node.field("left").is_some_and(|l| self.is_stringish(l))
+                            || node.field("right").is_some_and(|r| self.is_stringish(r))
                     }
-                    Some("%") => node
-                        .child_by_field_name("left")
-                        .is_some_and(|l| self.is_stringish(l)),
+                    Some("%") => node.field("left").is_some_and(|l| self.is_stringish(l)),
                     _ => false,
                 }
             }
             "call" => node
-                .child_by_field_name("function")
+                .field("function")
                 .filter(|f| f.kind() == "attribute")
-                .and_then(|f| f.child_by_field_name("attribute"))
+                .and_then(|f| f.field("attribute"))
                 .is_some_and(|a| matches!(self.text(a), "format" | "join")),
             _ => false,
         }
     }
 
     fn binary(&mut self, node: Node, span: Span) -> Operand {
-        let op_text = node
-            .child_by_field_name("operator")
-            .map(|o| self.text(o))
-            .unwrap_or("");
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let op_text = node.field("operator").map(|o| self.text(o)).unwrap_or("");
+        let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
             return self.unknown(Vec::new(), span);
         };
         if op_text == "+" {
@@ -468,14 +451,9 @@ impl<'a> Lowerer<'a> {
             let mut leaves = vec![right];
             let mut cur = left;
             while cur.kind() == "binary_operator"
-                && cur
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| self.text(o) == "+")
+                && cur.field("operator").is_some_and(|o| self.text(o) == "+")
             {
-                let (Some(l), Some(r)) = (
-                    cur.child_by_field_name("left"),
-                    cur.child_by_field_name("right"),
-                ) else {
+                let (Some(l), Some(r)) = (cur.field("left"), cur.field("right")) else {
                     break;
                 };
                 leaves.push(r);
@@ -552,9 +530,7 @@ impl<'a> Lowerer<'a> {
             "dictionary" => {
                 let mut c = inner.walk();
                 for p in inner.named_children(&mut c) {
-                    if let (Some(k), Some(v)) =
-                        (p.child_by_field_name("key"), p.child_by_field_name("value"))
-                    {
+                    if let (Some(k), Some(v)) = (p.field("key"), p.field("value")) {
                         if let Some(Const::Str(k)) = self.const_value(k) {
                             named.push((k, v));
                         }
@@ -628,10 +604,7 @@ impl<'a> Lowerer<'a> {
             for a in list.named_children(&mut c) {
                 match a.kind() {
                     "keyword_argument" => {
-                        if let (Some(k), Some(v)) = (
-                            a.child_by_field_name("name"),
-                            a.child_by_field_name("value"),
-                        ) {
+                        if let (Some(k), Some(v)) = (a.field("name"), a.field("value")) {
                             named.push((self.text(k).to_string(), v));
                         }
                     }
@@ -684,13 +657,10 @@ impl<'a> Lowerer<'a> {
     /// A call; `want` says whether its result is used (statement calls get no `dst`).
     pub(super) fn call(&mut self, node: Node, want: bool) -> Option<Operand> {
         let span = self.span(node);
-        let func = node.child_by_field_name("function")?;
-        let args_node = node.child_by_field_name("arguments");
+        let func = node.field("function")?;
+        let args_node = node.field("arguments");
         if func.kind() == "attribute" {
-            if let (Some(obj), Some(attr)) = (
-                func.child_by_field_name("object"),
-                func.child_by_field_name("attribute"),
-            ) {
+            if let (Some(obj), Some(attr)) = (func.field("object"), func.field("attribute")) {
                 if self.text(attr) == "format"
                     && args_node.is_none_or(|a| a.kind() == "argument_list")
                 {
@@ -715,10 +685,8 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "attribute" => {
-                let (Some(obj), Some(attr)) = (
-                    func.child_by_field_name("object"),
-                    func.child_by_field_name("attribute"),
-                ) else {
+                let (Some(obj), Some(attr)) = (func.field("object"), func.field("attribute"))
+                else {
                     return None;
                 };
                 let receiver = self.expr_var(obj);
@@ -756,10 +724,7 @@ impl<'a> Lowerer<'a> {
         for a in children {
             match a.kind() {
                 "keyword_argument" => {
-                    let (Some(k), Some(v)) = (
-                        a.child_by_field_name("name"),
-                        a.child_by_field_name("value"),
-                    ) else {
+                    let (Some(k), Some(v)) = (a.field("name"), a.field("value")) else {
                         continue;
                     };
                     let value = self.expr(v);
@@ -797,12 +762,9 @@ impl<'a> Lowerer<'a> {
     /// `a and b` / `a or b` as a value: short-circuit branches joining into one temporary.
     fn short_circuit(&mut self, node: Node, span: Span) -> Operand {
         let is_and = node
-            .child_by_field_name("operator")
+            .field("operator")
             .is_some_and(|o| self.text(o) == "and");
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
             return self.unknown(Vec::new(), span);
         };
         let l = self.expr(left);
@@ -839,9 +801,9 @@ impl<'a> Lowerer<'a> {
             .named_children(&mut cursor)
             .filter(|c| c.kind() != "comment")
             .collect();
-        let mut c2 = node.walk();
         let ops: Vec<&str> = node
-            .children_by_field_name("operators", &mut c2)
+            .fields("operators")
+            .into_iter()
             .map(|o| self.text(o))
             .collect();
         let Some(first) = operands.first() else {
@@ -945,19 +907,16 @@ impl<'a> Lowerer<'a> {
                     self.cond(inner, then, otherwise);
                 }
             }
-            "not_operator" if node.child_by_field_name("argument").is_some() => {
-                if let Some(arg) = node.child_by_field_name("argument") {
+            "not_operator" if node.field("argument").is_some() => {
+                if let Some(arg) = node.field("argument") {
                     self.cond(arg, otherwise, then);
                 }
             }
             "boolean_operator" => {
                 let is_and = node
-                    .child_by_field_name("operator")
+                    .field("operator")
                     .is_some_and(|o| self.text(o) == "and");
-                match (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) {
+                match (node.field("left"), node.field("right")) {
                     (Some(l), Some(r)) => {
                         let mid = self.new_block();
                         if is_and {
@@ -1017,7 +976,7 @@ impl<'a> Lowerer<'a> {
             .named_children(&mut cursor)
             .filter(|c| matches!(c.kind(), "for_in_clause" | "if_clause"))
             .collect();
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.field("body") else {
             return Operand::Var(dst);
         };
         let exit = self.new_block();
@@ -1043,11 +1002,11 @@ impl<'a> Lowerer<'a> {
                 None => Operand::Const(Const::Int(0)),
             };
             if body.kind() == "pair" {
-                let k = match body.child_by_field_name("key") {
+                let k = match body.field("key") {
                     Some(k) => self.expr(k),
                     None => key,
                 };
-                let v = match body.child_by_field_name("value") {
+                let v = match body.field("value") {
                     Some(v) => self.expr(v),
                     None => Operand::Const(Const::Null),
                 };
@@ -1084,10 +1043,7 @@ impl<'a> Lowerer<'a> {
             self.comp_level(rest, body, dst, index, done);
             return;
         }
-        let mut c = first.walk();
-        let iter_node = first
-            .children_by_field_name("right", &mut c)
-            .find(|n| n.is_named());
+        let iter_node = first.fields("right").into_iter().find(|n| n.is_named());
         let iter = match iter_node {
             Some(n) => self.expr_var(n),
             None => {
@@ -1103,7 +1059,7 @@ impl<'a> Lowerer<'a> {
             otherwise: done,
         });
         self.switch_to(body_block);
-        if let Some(left) = first.child_by_field_name("left") {
+        if let Some(left) = first.field("left") {
             let mut names = rustc_hash::FxHashSet::default();
             super::scan::targets(left, self.src, &mut names);
             let mut names: Vec<String> = names.into_iter().collect();
@@ -1201,10 +1157,8 @@ impl<'a> Lowerer<'a> {
                 self.assign_local(var, value, span);
             }
             "attribute" => {
-                let (Some(obj), Some(attr)) = (
-                    target.child_by_field_name("object"),
-                    target.child_by_field_name("attribute"),
-                ) else {
+                let (Some(obj), Some(attr)) = (target.field("object"), target.field("attribute"))
+                else {
                     return;
                 };
                 let obj = self.expr_var(obj);
@@ -1219,12 +1173,11 @@ impl<'a> Lowerer<'a> {
                 );
             }
             "subscript" => {
-                let Some(v) = target.child_by_field_name("value") else {
+                let Some(v) = target.field("value") else {
                     return;
                 };
                 let obj = self.expr_var(v);
-                let mut c = target.walk();
-                let subs: Vec<Node> = target.children_by_field_name("subscript", &mut c).collect();
+                let subs: Vec<Node> = target.fields("subscript").into_iter().collect();
                 let key = match subs.as_slice() {
                     [one] if one.kind() != "slice" => self.expr(*one),
                     _ => {

@@ -7,12 +7,14 @@
 //! bound further down the file.
 
 mod expr;
+mod fields;
 mod literal;
 mod scan;
 mod stmt;
 
 use crate::ir::*;
 use crate::FunctionBuilder;
+use fields::NodeExt;
 use rampart_core::Span;
 use rampart_syntax::SourceFile;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -28,6 +30,7 @@ pub fn lower(file: &SourceFile, tree: &Tree) -> Module {
     let mut l = Lowerer {
         file,
         src: file.text.as_bytes(),
+        ascii: file.text.is_ascii(),
         module_name: name,
         is_package,
         imports: Vec::new(),
@@ -116,6 +119,8 @@ struct FnCtx {
 struct Lowerer<'a> {
     file: &'a SourceFile,
     src: &'a [u8],
+    /// Whether the file is ASCII, so spans can come straight from tree-sitter positions.
+    ascii: bool,
     module_name: String,
     is_package: bool,
     imports: Vec<Import>,
@@ -221,11 +226,26 @@ const BUILTINS: &[&str] = &[
 
 impl<'a> Lowerer<'a> {
     fn span(&self, node: Node) -> Span {
-        self.file.span(node.start_byte(), node.end_byte())
+        if !self.ascii {
+            return self.file.span(node.start_byte(), node.end_byte());
+        }
+        // ASCII text: tree-sitter's byte columns are character columns, no line scan needed.
+        let (start, end) = (node.start_position(), node.end_position());
+        Span {
+            start_line: start.row as u32 + 1,
+            start_col: start.column as u32 + 1,
+            end_line: end.row as u32 + 1,
+            end_col: end.column as u32 + 1,
+            start_byte: node.start_byte() as u32,
+            end_byte: node.end_byte() as u32,
+        }
     }
 
     fn text(&self, node: Node) -> &'a str {
-        node.utf8_text(self.src).unwrap_or("")
+        self.file
+            .text
+            .get(node.start_byte()..node.end_byte())
+            .unwrap_or("")
     }
 
     fn ctx(&mut self) -> &mut FnCtx {
@@ -327,8 +347,8 @@ impl<'a> Lowerer<'a> {
                 Some(name.to_string())
             }
             "attribute" => {
-                let obj = node.child_by_field_name("object")?;
-                let attr = node.child_by_field_name("attribute")?;
+                let obj = node.field("object")?;
+                let attr = node.field("attribute")?;
                 Some(format!("{}.{}", self.static_dotted(obj)?, self.text(attr)))
             }
             "dotted_name" => {
@@ -354,8 +374,8 @@ impl<'a> Lowerer<'a> {
                 Some(self.global_path(name))
             }
             "attribute" => {
-                let obj = node.child_by_field_name("object")?;
-                let attr = node.child_by_field_name("attribute")?;
+                let obj = node.field("object")?;
+                let attr = node.field("attribute")?;
                 Some(format!("{}.{}", self.callee_path(obj)?, self.text(attr)))
             }
             _ => None,
@@ -369,8 +389,8 @@ impl<'a> Lowerer<'a> {
         let mut segments = Vec::new();
         let mut cur = node;
         while cur.kind() == "attribute" {
-            segments.push(self.text(cur.child_by_field_name("attribute")?));
-            cur = cur.child_by_field_name("object")?;
+            segments.push(self.text(cur.field("attribute")?));
+            cur = cur.field("object")?;
         }
         if cur.kind() != "identifier" {
             return None;
@@ -430,9 +450,8 @@ impl<'a> Lowerer<'a> {
     fn import_bindings(&self, node: Node) -> Vec<(String, String, bool, Span)> {
         let mut out = Vec::new();
         let span = self.span(node);
-        let mut cursor = node.walk();
         if node.kind() == "import_statement" {
-            for item in node.children_by_field_name("name", &mut cursor) {
+            for item in node.fields("name").into_iter() {
                 match item.kind() {
                     "dotted_name" => {
                         // `import os.path` binds `os`.
@@ -441,10 +460,8 @@ impl<'a> Lowerer<'a> {
                         out.push((root.to_string(), root.to_string(), true, span));
                     }
                     "aliased_import" => {
-                        let (Some(name), Some(alias)) = (
-                            item.child_by_field_name("name"),
-                            item.child_by_field_name("alias"),
-                        ) else {
+                        let (Some(name), Some(alias)) = (item.field("name"), item.field("alias"))
+                        else {
                             continue;
                         };
                         out.push((
@@ -459,7 +476,7 @@ impl<'a> Lowerer<'a> {
             }
             return out;
         }
-        let Some(module) = node.child_by_field_name("module_name") else {
+        let Some(module) = node.field("module_name") else {
             return out;
         };
         let base = if module.kind() == "relative_import" {
@@ -467,7 +484,7 @@ impl<'a> Lowerer<'a> {
         } else {
             dotted_text(self.text(module))
         };
-        let mut names = node.children_by_field_name("name", &mut cursor).peekable();
+        let mut names = node.fields("name").into_iter().peekable();
         if names.peek().is_none() {
             let mut c2 = node.walk();
             if node
@@ -480,10 +497,7 @@ impl<'a> Lowerer<'a> {
         }
         for item in names {
             let (name, alias) = match item.kind() {
-                "aliased_import" => match (
-                    item.child_by_field_name("name"),
-                    item.child_by_field_name("alias"),
-                ) {
+                "aliased_import" => match (item.field("name"), item.field("alias")) {
                     (Some(n), Some(a)) => (self.text(n), self.text(a)),
                     _ => continue,
                 },
@@ -546,7 +560,7 @@ impl<'a> Lowerer<'a> {
         let id = self.functions.len() as FuncId;
         self.functions.push(placeholder());
         let name = node
-            .child_by_field_name("name")
+            .field("name")
             .map(|n| self.text(n))
             .unwrap_or("<anonymous>");
         let qn = format!("{qn_prefix}.{name}");
@@ -556,15 +570,13 @@ impl<'a> Lowerer<'a> {
         b.func.class = class;
         b.func.is_static = decorators.iter().any(|d| d.name == "staticmethod");
         b.func.is_constructor = class.is_some() && name == "__init__";
-        b.func.return_type = node
-            .child_by_field_name("return_type")
-            .map(|t| self.type_name(t));
+        b.func.return_type = node.field("return_type").map(|t| self.type_name(t));
         b.func.decorators = decorators;
         let receiver = class.is_some() && !b.func.is_static;
-        if let Some(params) = node.child_by_field_name("parameters") {
+        if let Some(params) = node.field("parameters") {
             self.params(&mut b, params, receiver);
         }
-        let body = node.child_by_field_name("body");
+        let body = node.field("body");
         let bindings = body
             .map(|bd| scan::bindings(bd, self.src))
             .unwrap_or_default();
@@ -589,10 +601,10 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_default();
         let mut b = FunctionBuilder::new(name.clone(), format!("{prefix}.{name}"), span);
         b.func.parent = self.stack.last().map(|c| c.id);
-        if let Some(params) = node.child_by_field_name("parameters") {
+        if let Some(params) = node.field("parameters") {
             self.params(&mut b, params, false);
         }
-        let body = node.child_by_field_name("body");
+        let body = node.field("body");
         let bindings = body
             .map(|bd| scan::bindings(bd, self.src))
             .unwrap_or_default();
@@ -652,7 +664,7 @@ impl<'a> Lowerer<'a> {
             match p.kind() {
                 "identifier" => name_node = Some(p),
                 "typed_parameter" => {
-                    ty = p.child_by_field_name("type");
+                    ty = p.field("type");
                     let mut c = p.walk();
                     for ch in p.named_children(&mut c) {
                         match ch.kind() {
@@ -670,9 +682,9 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 "default_parameter" | "typed_default_parameter" => {
-                    name_node = p.child_by_field_name("name");
-                    ty = p.child_by_field_name("type");
-                    default_node = p.child_by_field_name("value");
+                    name_node = p.field("name");
+                    ty = p.field("type");
+                    default_node = p.field("value");
                 }
                 "list_splat_pattern" => {
                     name_node = p.named_child(0);
@@ -774,18 +786,15 @@ impl<'a> Lowerer<'a> {
     }
 
     fn decorator_from_call(&self, call: Node) -> Option<Decorator> {
-        let func = call.child_by_field_name("function")?;
+        let func = call.field("function")?;
         let name = self.static_dotted(func)?;
         let mut args = Vec::new();
-        if let Some(list) = call.child_by_field_name("arguments") {
+        if let Some(list) = call.field("arguments") {
             let mut cursor = list.walk();
             for a in list.named_children(&mut cursor) {
                 match a.kind() {
                     "keyword_argument" => {
-                        let (Some(k), Some(v)) = (
-                            a.child_by_field_name("name"),
-                            a.child_by_field_name("value"),
-                        ) else {
+                        let (Some(k), Some(v)) = (a.field("name"), a.field("value")) else {
                             continue;
                         };
                         args.push(DecoratorArg {
@@ -879,10 +888,8 @@ impl<'a> Lowerer<'a> {
             }
             "subscript" | "generic_type" => {
                 let (base_node, args) = if node.kind() == "subscript" {
-                    let mut c = node.walk();
-                    let args: Vec<Node> =
-                        node.children_by_field_name("subscript", &mut c).collect();
-                    (node.child_by_field_name("value"), args)
+                    let args: Vec<Node> = node.fields("subscript");
+                    (node.field("value"), args)
                 } else {
                     let mut c = node.walk();
                     let mut base = None;
@@ -952,12 +959,12 @@ impl<'a> Lowerer<'a> {
     /// A class: its methods become functions, class-level assignments become fields.
     fn class(&mut self, node: Node, decorators: Vec<Decorator>, qn_prefix: &str) -> ClassId {
         let name = node
-            .child_by_field_name("name")
+            .field("name")
             .map(|n| self.text(n))
             .unwrap_or("<anonymous>");
         let qn = format!("{qn_prefix}.{name}");
         let mut bases = Vec::new();
-        if let Some(sup) = node.child_by_field_name("superclasses") {
+        if let Some(sup) = node.field("superclasses") {
             let mut c = sup.walk();
             for s in sup.named_children(&mut c) {
                 if matches!(s.kind(), "keyword_argument" | "comment") {
@@ -967,7 +974,7 @@ impl<'a> Lowerer<'a> {
                     bases.push(b);
                 } else if s.kind() == "subscript" {
                     // `Generic[T]`, `BaseModel[T]`
-                    if let Some(v) = s.child_by_field_name("value") {
+                    if let Some(v) = s.field("value") {
                         if let Some(b) = self.static_dotted(v) {
                             bases.push(b);
                         }
@@ -986,7 +993,7 @@ impl<'a> Lowerer<'a> {
             decorators,
             span: self.span(node),
         });
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.field("body") else {
             return cid;
         };
         let mut cursor = body.walk();
@@ -1001,7 +1008,7 @@ impl<'a> Lowerer<'a> {
                 }
                 "decorated_definition" => {
                     let decs = self.decorators(st);
-                    let Some(def) = st.child_by_field_name("definition") else {
+                    let Some(def) = st.field("definition") else {
                         continue;
                     };
                     if def.kind() == "function_definition" {
@@ -1023,18 +1030,16 @@ impl<'a> Lowerer<'a> {
     }
 
     fn class_field(&mut self, cid: ClassId, node: Node) {
-        let Some(left) = node.child_by_field_name("left") else {
+        let Some(left) = node.field("left") else {
             return;
         };
         if left.kind() != "identifier" {
             return;
         }
-        let ty_node = node.child_by_field_name("type");
+        let ty_node = node.field("type");
         let ty = ty_node.map(|t| self.type_name(t));
         let ty_text = ty_node.map(|t| self.text(t)).unwrap_or("");
-        let init = node
-            .child_by_field_name("right")
-            .and_then(|r| self.const_value(r));
+        let init = node.field("right").and_then(|r| self.const_value(r));
         let field = Field {
             name: self.text(left).to_string(),
             ty,

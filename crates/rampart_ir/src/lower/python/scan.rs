@@ -1,6 +1,7 @@
 //! Which names a function body (or the module) binds, found before lowering it: Python decides
 //! whether a name is local from every assignment in the body, not from the ones seen so far.
 
+use super::fields::NodeExt;
 use rustc_hash::FxHashSet;
 use tree_sitter::Node;
 
@@ -24,29 +25,29 @@ pub(super) fn bindings(body: Node, src: &[u8]) -> Bindings {
     while let Some(node) = stack.pop() {
         match node.kind() {
             "function_definition" | "class_definition" => {
-                if let Some(n) = node.child_by_field_name("name") {
+                if let Some(n) = node.field("name") {
                     b.defs.insert(text(n));
                 }
                 continue;
             }
             "lambda" => continue,
             "assignment" | "augmented_assignment" | "for_statement" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     targets(left, src, &mut b.assigned);
                 }
             }
             "named_expression" => {
-                if let Some(n) = node.child_by_field_name("name") {
+                if let Some(n) = node.field("name") {
                     b.assigned.insert(text(n));
                 }
             }
             "as_pattern" => {
-                if let Some(alias) = node.child_by_field_name("alias") {
+                if let Some(alias) = node.field("alias") {
                     targets(alias, src, &mut b.assigned);
                 }
             }
             "except_clause" => {
-                if let Some(alias) = node.child_by_field_name("alias") {
+                if let Some(alias) = node.field("alias") {
                     targets(alias, src, &mut b.assigned);
                 }
             }

@@ -1,6 +1,7 @@
 //! Statements and control flow.
 
 use super::expr::is_expression;
+use super::fields::NodeExt;
 use super::{Lowerer, MAX_DEPTH};
 use crate::ir::*;
 use tree_sitter::Node;
@@ -57,7 +58,7 @@ impl<'a> Lowerer<'a> {
             "with_statement" => self.with_stmt(node),
             "match_statement" => self.match_stmt(node),
             "raise_statement" => {
-                let cause = node.child_by_field_name("cause").map(|c| c.id());
+                let cause = node.field("cause").map(|c| c.id());
                 let mut c = node.walk();
                 let exc = node
                     .named_children(&mut c)
@@ -110,7 +111,7 @@ impl<'a> Lowerer<'a> {
             "class_definition" => self.class_stmt(node, Vec::new()),
             "decorated_definition" => {
                 let decs = self.decorators(node);
-                if let Some(def) = node.child_by_field_name("definition") {
+                if let Some(def) = node.field("definition") {
                     if def.kind() == "class_definition" {
                         self.class_stmt(def, decs);
                     } else {
@@ -176,9 +177,9 @@ impl<'a> Lowerer<'a> {
     /// `a = b = value`, `x: T = value`, `a, b = pair`; returns the assigned value.
     fn assignment(&mut self, node: Node) -> Operand {
         let span = self.span(node);
-        let left = node.child_by_field_name("left");
-        let ty = node.child_by_field_name("type").map(|t| self.type_name(t));
-        let value = match node.child_by_field_name("right") {
+        let left = node.field("left");
+        let ty = node.field("type").map(|t| self.type_name(t));
+        let value = match node.field("right") {
             Some(r) if r.kind() == "assignment" => self.assignment(r),
             Some(r) if r.kind() == "augmented_assignment" => {
                 self.augmented(r);
@@ -286,16 +287,10 @@ impl<'a> Lowerer<'a> {
     /// `x += y` and friends; `+=` with a string operand is concatenation.
     fn augmented(&mut self, node: Node) {
         let span = self.span(node);
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
             return;
         };
-        let op_text = node
-            .child_by_field_name("operator")
-            .map(|o| self.text(o))
-            .unwrap_or("");
+        let op_text = node.field("operator").map(|o| self.text(o)).unwrap_or("");
         let stringish = op_text == "+=" && self.is_stringish(right);
         let current = match left.kind() {
             "identifier" => {
@@ -337,21 +332,13 @@ impl<'a> Lowerer<'a> {
 
     fn if_stmt(&mut self, node: Node) {
         let join = self.new_block();
-        let mut cursor = node.walk();
-        let alternatives: Vec<Node> = node
-            .children_by_field_name("alternative", &mut cursor)
-            .collect();
-        let mut branches: Vec<(Option<Node>, Option<Node>)> = vec![(
-            node.child_by_field_name("condition"),
-            node.child_by_field_name("consequence"),
-        )];
+        let alternatives: Vec<Node> = node.fields("alternative");
+        let mut branches: Vec<(Option<Node>, Option<Node>)> =
+            vec![(node.field("condition"), node.field("consequence"))];
         for alt in &alternatives {
             match alt.kind() {
-                "elif_clause" => branches.push((
-                    alt.child_by_field_name("condition"),
-                    alt.child_by_field_name("consequence"),
-                )),
-                _ => branches.push((None, alt.child_by_field_name("body"))),
+                "elif_clause" => branches.push((alt.field("condition"), alt.field("consequence"))),
+                _ => branches.push((None, alt.field("body"))),
             }
         }
         let n = branches.len();
@@ -380,13 +367,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn for_stmt(&mut self, node: Node) {
-        let iter = match node.child_by_field_name("right") {
+        let iter = match node.field("right") {
             Some(r) => self.expr_var(r),
             None => return,
         };
         let (idx, header, body_block) = self.loop_header(node);
         let exit = self.new_block();
-        let else_clause = node.child_by_field_name("alternative");
+        let else_clause = node.field("alternative");
         let on_done = match else_clause {
             Some(_) => self.new_block(),
             None => exit,
@@ -397,13 +384,13 @@ impl<'a> Lowerer<'a> {
             otherwise: on_done,
         });
         self.switch_to(body_block);
-        if let Some(left) = node.child_by_field_name("left") {
+        if let Some(left) = node.field("left") {
             self.loop_element(left, iter, idx);
         }
-        self.loop_body(node.child_by_field_name("body"), header, exit);
+        self.loop_body(node.field("body"), header, exit);
         if let Some(e) = else_clause {
             self.switch_to(on_done);
-            if let Some(body) = e.child_by_field_name("body") {
+            if let Some(body) = e.field("body") {
                 self.block(body);
             }
             self.terminate(Terminator::Goto(exit));
@@ -425,20 +412,20 @@ impl<'a> Lowerer<'a> {
         self.b().goto_and_switch(header);
         let body_block = self.new_block();
         let exit = self.new_block();
-        let else_clause = node.child_by_field_name("alternative");
+        let else_clause = node.field("alternative");
         let on_done = match else_clause {
             Some(_) => self.new_block(),
             None => exit,
         };
-        match node.child_by_field_name("condition") {
+        match node.field("condition") {
             Some(c) => self.cond(c, body_block, on_done),
             None => self.terminate(Terminator::Goto(body_block)),
         }
         self.switch_to(body_block);
-        self.loop_body(node.child_by_field_name("body"), header, exit);
+        self.loop_body(node.field("body"), header, exit);
         if let Some(e) = else_clause {
             self.switch_to(on_done);
-            if let Some(body) = e.child_by_field_name("body") {
+            if let Some(body) = e.field("body") {
                 self.block(body);
             }
             self.terminate(Terminator::Goto(exit));
@@ -488,7 +475,7 @@ impl<'a> Lowerer<'a> {
             otherwise: body_block,
         });
         self.switch_to(body_block);
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             self.block(body);
         }
         self.terminate(Terminator::Branch {
@@ -524,7 +511,7 @@ impl<'a> Lowerer<'a> {
         }
         if let Some(e) = else_clause {
             self.switch_to(else_block);
-            if let Some(body) = e.child_by_field_name("body") {
+            if let Some(body) = e.field("body") {
                 self.block(body);
             }
             self.terminate(Terminator::Goto(finally_block));
@@ -543,12 +530,12 @@ impl<'a> Lowerer<'a> {
 
     fn handler(&mut self, clause: Node) {
         let span = self.span(clause);
-        let alias = clause.child_by_field_name("alias").or_else(|| {
+        let alias = clause.field("alias").or_else(|| {
             let mut c = clause.walk();
             let found = clause
                 .named_children(&mut c)
                 .find(|n| n.kind() == "as_pattern")
-                .and_then(|a| a.child_by_field_name("alias"));
+                .and_then(|a| a.field("alias"));
             found
         });
         if let Some(alias) = alias {
@@ -575,7 +562,7 @@ impl<'a> Lowerer<'a> {
                 .filter(|n| n.kind() == "with_item")
                 .collect();
             for item in items {
-                let Some(value) = item.child_by_field_name("value") else {
+                let Some(value) = item.field("value") else {
                     continue;
                 };
                 let span = self.span(item);
@@ -584,7 +571,7 @@ impl<'a> Lowerer<'a> {
                         continue;
                     };
                     let v = self.expr(ctx_expr);
-                    if let Some(alias) = value.child_by_field_name("alias") {
+                    if let Some(alias) = value.field("alias") {
                         self.assign_target(alias, v, span);
                     }
                 } else {
@@ -592,7 +579,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             self.block(body);
         }
     }
@@ -600,17 +587,14 @@ impl<'a> Lowerer<'a> {
     /// `match subject:` → a chain of opaque tests; capture patterns bind (parts of) the subject.
     fn match_stmt(&mut self, node: Node) {
         let span = self.span(node);
-        let mut cursor = node.walk();
-        let subjects: Vec<Node> = node
-            .children_by_field_name("subject", &mut cursor)
-            .collect();
+        let subjects: Vec<Node> = node.fields("subject");
         let mut operands = Vec::new();
         for s in subjects {
             operands.push(self.expr(s));
         }
         let subject = self.unknown(operands, span);
         let join = self.new_block();
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.field("body") else {
             self.b().goto_and_switch(join);
             return;
         };
@@ -647,14 +631,14 @@ impl<'a> Lowerer<'a> {
                     );
                 }
             }
-            if let Some(guard) = case.child_by_field_name("guard") {
+            if let Some(guard) = case.field("guard") {
                 if let Some(g) = guard.named_child(0) {
                     let ok = self.new_block();
                     self.cond(g, ok, next);
                     self.switch_to(ok);
                 }
             }
-            if let Some(cbody) = case.child_by_field_name("consequence") {
+            if let Some(cbody) = case.field("consequence") {
                 self.block(cbody);
             }
             self.terminate(Terminator::Goto(join));
@@ -720,7 +704,7 @@ impl<'a> Lowerer<'a> {
             // Module-level functions are referenced by qualified path.
             return;
         }
-        if let Some(name) = node.child_by_field_name("name") {
+        if let Some(name) = node.field("name") {
             let name = self.text(name);
             let span = self.span(node);
             let var = self.b().lookup_or_declare(name);
@@ -735,7 +719,7 @@ impl<'a> Lowerer<'a> {
         if is_top {
             return;
         }
-        if let Some(name) = node.child_by_field_name("name") {
+        if let Some(name) = node.field("name") {
             let name = self.text(name);
             let span = self.span(node);
             let path = self
