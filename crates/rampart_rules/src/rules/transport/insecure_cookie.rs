@@ -549,10 +549,20 @@ fn javascript<'t>(node: Node<'t>, src: &str, language: Language, out: &mut Vec<I
     };
     let receiver_text = ast::text(receiver, src);
     let koa = receiver_text.starts_with("ctx") && receiver_text.ends_with("cookies");
-    let cookie_store = receiver_text.ends_with("cookies") || receiver_text.ends_with("cookies()");
+    // Server-side cookie stores only: Next.js `cookies()` / `cookieStore`, Koa `ctx.cookies`,
+    // `response.cookies`. Browser libraries (`Cookies.set`, `$.cookie`) cannot set HttpOnly.
+    let server_store = receiver_text.ends_with("cookies()")
+        || receiver_text.ends_with("cookieStore")
+        || receiver_text.split_once('.').is_some_and(|(head, rest)| {
+            rest == "cookies"
+                && matches!(
+                    head,
+                    "ctx" | "context" | "res" | "response" | "reply" | "c" | "nextResponse"
+                )
+        });
     let is_setter = match call.name.as_str() {
-        "cookie" | "setCookie" => true,
-        "set" => cookie_store,
+        "cookie" | "setCookie" => !matches!(receiver_text, "$" | "jQuery"),
+        "set" => server_store,
         _ => false,
     };
     if !is_setter {
@@ -1071,6 +1081,7 @@ mod tests {
                     "res.cookie('jwt', accessToken, { httpOnly: true, maxAge: 3600000 });\n",
                     "app.use(session({ secret: process.env.SECRET, cookie: { secure: false } }));\n",
                     "cookies().set('session', token, { httpOnly: true });\n",
+                    "const cookieStore = await cookies();\ncookieStore.set('session', token);\n",
                     "app.post('/login', async (c) => {\n  setCookie(c, 'auth_token', token);\n  return c.json({ ok: true });\n});\n",
                 ],
                 &[
@@ -1079,6 +1090,7 @@ mod tests {
                     "res.cookie('token', '', { expires: new Date(0) });\n",
                     "res.cookie('token', token, cookieOptions);\n",
                     "res.cookie('session', sid, { httpOnly: true, secure: process.env.NODE_ENV === 'production' });\n",
+                    "Cookies.set('token', token);\ncookies.set('session', sid);\n$.cookie('session', sid);\n",
                     "const opts = { httpOnly: true, secure: true };\nres.cookie('session', sid, opts);\n",
                     "const opts = { httpOnly: true, secure: true };\napp.post('/login', (req, res) => {\n  res.cookie('session', sid, opts);\n});\n",
                     "setCookie(c, 'session', sid, { httpOnly: true, secure: true, sameSite: 'Lax' });\n",
