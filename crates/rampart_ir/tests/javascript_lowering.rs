@@ -261,6 +261,7 @@ function outer(req) {
   function inner() { return q + TEMPLATE; }
   require('child_process').exec(inner());
   cp.execSync(q);
+  register(cp.exec);
   return readFile(yaml.load(q));
 }
 "#;
@@ -284,4 +285,6 @@ function outer(req) {
     assert!(text.contains("global child_process\n"), "{text}");
     assert!(text.contains("call src/x.outer.inner()"), "{text}");
     assert!(text.contains("call fs.promises.readFile("), "{text}");
+    // An imported member read as a value is the imported path itself.
+    assert!(text.contains("global child_process.exec\n"), "{text}");
 }

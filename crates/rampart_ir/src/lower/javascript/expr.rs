@@ -169,6 +169,11 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "member_expression" => {
+                // `controllers.getUser` with `controllers` imported: the imported member by
+                // path, so a handler passed by reference resolves to the project function.
+                if let Some(path) = self.import_chain(n) {
+                    return self.global(path, span);
+                }
                 let (Some(obj), Some(prop)) = (n.field("object"), n.field("property")) else {
                     return self.unknown(Vec::new(), span);
                 };
@@ -336,6 +341,31 @@ impl<'a> Lowerer<'a> {
                 let operands = children.into_iter().map(|c| self.lower_expr(c)).collect();
                 self.unknown(operands, span)
             }
+        }
+    }
+
+    /// `a.b.c` whose root `a` is an import (not shadowed), as the path `<import target>.b.c`.
+    fn import_chain(&self, n: Node) -> Option<String> {
+        match n.kind() {
+            "identifier" => {
+                let name = self.text(n);
+                if !self.import_map.contains_key(name) {
+                    return None;
+                }
+                match self.resolve(name) {
+                    Name::Global(p) => Some(p),
+                    Name::Local(_) => None,
+                }
+            }
+            "member_expression" => {
+                let obj = n.field("object")?;
+                let prop = n.field("property")?;
+                if prop.kind() != "property_identifier" {
+                    return None;
+                }
+                Some(format!("{}.{}", self.import_chain(obj)?, self.text(prop)))
+            }
+            _ => None,
         }
     }
 
