@@ -39,13 +39,29 @@ pub fn walk<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>)) {
 
 /// Every node under `root` whose kind is one of `kinds`, in source order.
 pub fn descendants_of_kind<'t>(root: Node<'t>, kinds: &[&str]) -> Vec<Node<'t>> {
+    let ids = kind_ids(root, kinds);
     let mut out = Vec::new();
     walk(root, |n| {
-        if kinds.contains(&n.kind()) {
+        if ids.contains(&n.kind_id()) {
             out.push(n);
         }
     });
     out
+}
+
+/// The grammar's ids of the named node kinds `kinds` (a name can have several ids through
+/// aliases). Comparing ids keeps whole-tree walks cheap.
+pub fn kind_ids(root: Node<'_>, kinds: &[&str]) -> Vec<u16> {
+    let language = root.language();
+    (0..language.node_kind_count())
+        .filter_map(|i| u16::try_from(i).ok())
+        .filter(|id| {
+            language.node_kind_is_named(*id)
+                && language
+                    .node_kind_for_id(*id)
+                    .is_some_and(|k| kinds.contains(&k))
+        })
+        .collect()
 }
 
 /// Named children without comments.
@@ -210,10 +226,10 @@ pub fn calls_named<'t>(
     language: Language,
     wanted: impl Fn(&str) -> bool,
 ) -> Vec<Call<'t>> {
-    let kinds = call_kinds(language);
+    let ids = kind_ids(root, call_kinds(language));
     let mut out = Vec::new();
     walk(root, |n| {
-        if kinds.contains(&n.kind()) && callee_name(n, src).is_none_or(&wanted) {
+        if ids.contains(&n.kind_id()) && callee_name(n, src).is_none_or(&wanted) {
             if let Some(c) = call(n, src, language) {
                 out.push(c);
             }
