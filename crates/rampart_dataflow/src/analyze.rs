@@ -242,7 +242,9 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 .all_bases(m, c)
                 .iter()
                 .any(|b| b.contains("Enum")),
-            None => ty.contains('.') && !ty.starts_with("typing."),
+            None => {
+                ty.contains('.') && !ty.starts_with("typing.") && !carries_text(ty)
+            }
         }
     }
 
@@ -1588,4 +1590,24 @@ fn bind_params(
         }
     }
     out
+}
+
+/// Declared types of bound parameters that hold request text (`@RequestParam String name`,
+/// `List<String> ids`), unlike framework objects (`HttpServletRequest`) whose reads are sources
+/// of their own.
+fn carries_text(ty: &str) -> bool {
+    let base = ty.split(['<', '[']).next().unwrap_or(ty);
+    matches!(
+        base,
+        "java.lang.String"
+            | "java.lang.CharSequence"
+            | "java.lang.Object"
+            | "java.util.List"
+            | "java.util.Set"
+            | "java.util.Collection"
+            | "java.util.Map"
+            | "java.util.Optional"
+            | "System.String"
+            | "System.Object"
+    )
 }

@@ -245,10 +245,13 @@ pub fn infer(
         }
         positional += 1;
     }
+    // A declared type says more than any symbolic path inferred from the assigned value.
+    let mut declared = vec![false; n];
     for (i, l) in func.locals.iter().enumerate() {
         if syms[i].is_none() {
             if let Some(t) = &l.ty {
                 syms[i] = Some(type_sym(ctx, t));
+                declared[i] = true;
             }
         }
     }
@@ -284,7 +287,7 @@ pub fn infer(
                 }
                 .or_else(|| inst_sym(ctx, &inst.kind, &syms));
                 if let Some(s) = sym {
-                    if syms[d].is_none() || single {
+                    if syms[d].is_none() || (single && !declared[d]) {
                         syms[d] = Some(s);
                     }
                 }
