@@ -206,7 +206,11 @@ fn python(node: Node<'_>, src: &str) -> Option<String> {
                 }
                 (ast::text(node, src), ast::text(node, src))
             };
-            if in_import(node) {
+            // Imports and definitions (`CERT_NONE = 0` in a compatibility shim) disable nothing.
+            let defined = node.parent().is_some_and(|p| {
+                p.kind() == "assignment" && p.child_by_field_name("left") == Some(node)
+            });
+            if in_import(node) || defined {
                 return None;
             }
             match last {
@@ -307,8 +311,7 @@ fn javascript(node: Node<'_>, src: &str) -> Option<String> {
                 .to_string(),
         ),
         "NODE_TLS_REJECT_UNAUTHORIZED"
-            if node.kind() == "assignment_expression"
-                && (ast::string_value(value, src).as_deref() == Some("0")
+            if (ast::string_value(value, src).as_deref() == Some("0")
                     || matches!(value_text, "0" | "false")) =>
         {
             Some(
@@ -601,6 +604,7 @@ mod tests {
                 "import requests\nrequests.post(url, json=data, verify=\"/etc/ssl/certs/internal-ca.pem\")\n",
                 "import urllib3\nurllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)\n",
                 "import jwt\npayload = jwt.decode(token, verify=False)\n",
+                "CERT_NONE = 0\nCERT_REQUIRED = 2\n",
                 "import ssl\nctx = ssl.create_default_context(cafile=CA)\nctx.check_hostname = True\nctx.verify_mode = ssl.CERT_REQUIRED\n",
                 "from ssl import CERT_NONE\nif ctx.verify_mode == CERT_NONE:\n    raise RuntimeError('insecure')\n",
             ],
@@ -617,6 +621,7 @@ mod tests {
                     "const https = require('https');\nconst agent = new https.Agent({ rejectUnauthorized: false });\n",
                     "const client = axios.create({\n  baseURL: API,\n  httpsAgent: new https.Agent({ rejectUnauthorized: false }),\n});\n",
                     "process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';\n",
+                    "Object.assign(process.env, { NODE_TLS_REJECT_UNAUTHORIZED: '0' });\n",
                     "const socket = tls.connect(443, host, { rejectUnauthorized: false, checkServerIdentity: () => undefined });\n",
                     "request({ url, strictSSL: false }, cb);\n",
                 ],
