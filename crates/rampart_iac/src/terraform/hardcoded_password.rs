@@ -7,7 +7,9 @@ rampart_core::declare_rule! {
     /// Reports passwords and tokens written into Terraform: a literal string (or a variable
     /// default, or a local that resolves to a literal) in settings such as `password`,
     /// `master_password`, `admin_password`, `administrator_login_password`, `auth_token` or
-    /// `root_password` of resources and module calls, including nested blocks.
+    /// `root_password` of resources and module calls, including nested blocks; and literal values
+    /// stored in `aws_secretsmanager_secret_version` (`secret_string`) or a `SecureString`
+    /// `aws_ssm_parameter`.
     ///
     /// ## Why is this bad
     /// The secret is in version control for good, in every clone and CI log, and also in the
@@ -129,7 +131,79 @@ fn walk<'a>(
     }
 }
 
+/// A literal in a secret store resource: the store protects nothing when the value is in code.
+fn stored_literal(m: &Module, value: &Expr) -> Option<String> {
+    match m.eval(value) {
+        Expr::Str(s) if !is_placeholder(&s) => Some(s),
+        obj @ Expr::Object(_) => {
+            let Expr::Object(fields) = &obj else {
+                return None;
+            };
+            fields.iter().find_map(|(k, v)| {
+                let key = k.to_ascii_lowercase();
+                let secret_key = [
+                    "password",
+                    "secret",
+                    "token",
+                    "api_key",
+                    "apikey",
+                    "private_key",
+                ]
+                .iter()
+                .any(|s| key.contains(s));
+                match v {
+                    Expr::Str(s) if secret_key && !is_placeholder(s) => Some(s.clone()),
+                    _ => None,
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+fn secret_stores(m: &Module, out: &mut Vec<Finding>) {
+    for r in m.resources("aws_secretsmanager_secret_version") {
+        let Some(attr) = r.block.attr("secret_string") else {
+            continue;
+        };
+        if let Some(secret) = stored_literal(m, &attr.value) {
+            out.push(report(
+                &TF_HARDCODED_PASSWORD,
+                &attr.location,
+                format!(
+                    "`secret_string` of `{}` is a literal (`{}`): the secret is in the code",
+                    r.address(),
+                    mask(&secret)
+                ),
+                &r.address(),
+                "secret_string literal",
+            ));
+        }
+    }
+    for r in m.resources("aws_ssm_parameter") {
+        let secure =
+            m.attr(r.block, "type").as_ref().and_then(Expr::as_str) == Some("SecureString");
+        let Some(attr) = r.block.attr("value").filter(|_| secure) else {
+            continue;
+        };
+        if let Some(secret) = stored_literal(m, &attr.value) {
+            out.push(report(
+                &TF_HARDCODED_PASSWORD,
+                &attr.location,
+                format!(
+                    "SecureString `{}` has a literal value (`{}`)",
+                    r.address(),
+                    mask(&secret)
+                ),
+                &r.address(),
+                "value literal",
+            ));
+        }
+    }
+}
+
 pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
+    secret_stores(m, out);
     let mut seen = HashSet::new();
     for f in &m.files {
         for b in f
@@ -150,12 +224,12 @@ mod tests {
     #[test]
     fn flags_literals_and_variable_defaults() {
         let vars = "variable \"db_password\" {\n  description = \"Database password\"\n  type        = string\n  default     = \"ChangeMe123!\"\n  sensitive   = true\n}\n";
-        let main = "resource \"aws_db_instance\" \"app\" {\n  username = \"admin\"\n  password = var.db_password\n}\nresource \"aws_elasticache_replication_group\" \"cache\" {\n  auth_token = \"redis-auth-token-1234567890\"\n}\nresource \"azurerm_linux_virtual_machine\" \"vm\" {\n  admin_password = \"P@ssw0rd1234!\"\n}\n";
+        let main = "resource \"aws_db_instance\" \"app\" {\n  username = \"admin\"\n  password = var.db_password\n}\nresource \"aws_elasticache_replication_group\" \"cache\" {\n  auth_token = \"redis-auth-token-1234567890\"\n}\nresource \"azurerm_linux_virtual_machine\" \"vm\" {\n  admin_password = \"P@ssw0rd1234!\"\n}\nresource \"aws_secretsmanager_secret_version\" \"db\" {\n  secret_id     = aws_secretsmanager_secret.db.id\n  secret_string = jsonencode({ username = \"admin\", password = \"Sup3rS3cret!\" })\n}\n";
         let got: Vec<_> = run(&[("db/variables.tf", vars), ("db/main.tf", main)])
             .into_iter()
             .filter(|f| f.rule_id == TF_HARDCODED_PASSWORD.id)
             .collect();
-        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got.len(), 4, "{got:?}");
         let var = got
             .iter()
             .find(|f| f.location.path == "db/variables.tf")
@@ -185,6 +259,15 @@ resource "aws_db_instance" "c" {
 }
 resource "aws_rds_cluster" "d" {
   master_password = data.aws_secretsmanager_secret_version.db.secret_string
+}
+resource "aws_secretsmanager_secret_version" "db" {
+  secret_id     = aws_secretsmanager_secret.db.id
+  secret_string = jsonencode({ username = "admin", password = random_password.db.result })
+}
+resource "aws_ssm_parameter" "url" {
+  name  = "/app/api_url"
+  type  = "String"
+  value = "https://api.example.com"
 }
 "#;
         assert!(findings_of(&TF_HARDCODED_PASSWORD, text).is_empty());

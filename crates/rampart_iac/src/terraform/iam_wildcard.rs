@@ -1,11 +1,12 @@
 use super::policy::{self, Statement};
 use super::{report, Module};
-use rampart_core::{Finding, Location};
+use rampart_core::{Confidence, Finding, Location, Severity};
 use std::collections::HashSet;
 
 rampart_core::declare_rule! {
     /// ## What it does
-    /// Reports IAM policies that allow every action (`"*"`) on every resource (`"*"`): in
+    /// Reports IAM policies that allow every action (`"*"`) on every resource (`"*"`), and, at
+    /// medium severity, every action of a service (`"s3:*"`, `"dynamodb:*"`) on every resource: in
     /// `aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`,
     /// inline policies of `aws_iam_role`, and `aws_iam_policy_document` data sources, whether
     /// written with `jsonencode`, as a JSON heredoc or as statement blocks.
@@ -104,9 +105,19 @@ pub(super) fn permission_statements(m: &Module) -> Vec<(String, Location, Statem
     out
 }
 
+/// A whole-service wildcard such as `s3:*` or `dynamodb:*`.
+fn service_wildcard(action: &str) -> Option<&str> {
+    action
+        .strip_suffix(":*")
+        .filter(|svc| !svc.is_empty() && !svc.contains('*'))
+}
+
 pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
     for (address, location, s) in permission_statements(m) {
-        if s.grants_all_actions() && s.on_any_resource() {
+        if !s.on_any_resource() {
+            continue;
+        }
+        if s.grants_all_actions() {
             out.push(report(
                 &TF_IAM_WILDCARD,
                 &location,
@@ -114,6 +125,32 @@ pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
                 &address,
                 "Action * Resource *",
             ));
+        } else if s.allow && !s.not_action {
+            let services: Vec<&str> = s
+                .actions
+                .iter()
+                .filter_map(|a| service_wildcard(a))
+                .collect();
+            if services.is_empty() {
+                continue;
+            }
+            let listed = services
+                .iter()
+                .map(|s| format!("`{s}:*`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push(
+                Finding::builder(
+                    &TF_IAM_WILDCARD,
+                    location,
+                    format!("`{address}` allows every action of a service ({listed}) on every resource (`*`)"),
+                )
+                .severity(Severity::Medium)
+                .confidence(Confidence::Medium)
+                .scope(address)
+                .anchor(format!("{listed} Resource *"))
+                .build(),
+            );
         }
     }
 }
@@ -157,14 +194,21 @@ data "aws_iam_policy_document" "admin" {
 resource "aws_iam_policy" "admin" {
   policy = data.aws_iam_policy_document.admin.json
 }
+
+resource "aws_iam_role_policy" "s3_full" {
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = ["s3:*", "sqs:SendMessage"], Resource = "*" }]
+  })
+}
 "#;
         let got = findings_of(&TF_IAM_WILDCARD, text);
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![4, 12, 23],
+            vec![4, 12, 23, 35],
             "{got:?}"
         );
         assert!(got[0].1.contains("aws_iam_role_policy.app"));
+        assert!(got[3].1.contains("`s3:*`"));
     }
 
     #[test]
@@ -175,6 +219,7 @@ resource "aws_iam_role_policy" "app" {
     Version = "2012-10-17"
     Statement = [
       { Effect = "Allow", Action = ["s3:GetObject"], Resource = "*" },
+      { Effect = "Allow", Action = ["s3:*"], Resource = "arn:aws:s3:::acme-uploads/*" },
       { Effect = "Allow", Action = "*", Resource = "arn:aws:s3:::acme-uploads/*" },
       { Effect = "Deny", Action = "*", Resource = "*" }
     ]
