@@ -450,6 +450,41 @@ fn is_security_name(name: &str) -> bool {
                 | "passcode"
         )
     });
+    // `generate_key()`, `newKey`: a freshly made key, unless it is a lookup key.
+    let made_key = has("key")
+        && words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "generate" | "gen" | "create" | "make" | "new" | "random" | "rand"
+            )
+        })
+        && !words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "cache"
+                    | "sort"
+                    | "dict"
+                    | "map"
+                    | "lookup"
+                    | "index"
+                    | "row"
+                    | "list"
+                    | "item"
+                    | "react"
+                    | "partition"
+                    | "shard"
+                    | "idempotency"
+                    | "storage"
+                    | "redis"
+                    | "object"
+                    | "bucket"
+                    | "file"
+                    | "s3"
+                    | "table"
+                    | "column"
+                    | "field"
+            )
+        });
     let key = has("key")
         && words.iter().any(|w| {
             matches!(
@@ -505,7 +540,13 @@ fn is_security_name(name: &str) -> bool {
                     | "onetime"
             )
         });
-    strong || key || session || code || joined.contains("onetimepass") || joined == "sessid"
+    strong
+        || key
+        || made_key
+        || session
+        || code
+        || joined.contains("onetimepass")
+        || joined == "sessid"
 }
 
 /// Functions about one-time codes: `send_verification_email`, `resetPassword`, `start2fa`.
@@ -664,6 +705,8 @@ mod tests {
         ] {
             assert!(!is_security_name(n), "{n}");
         }
+        assert!(is_security_name("generate_key"));
+        assert!(!is_security_name("make_cache_key"));
         assert!(is_test_path("tests/test_auth.py"));
         assert!(is_test_path("src/test/java/TokenServiceTest.java"));
         assert!(is_test_path("auth/token_test.go"));
