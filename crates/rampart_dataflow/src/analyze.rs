@@ -47,6 +47,20 @@ impl Summary {
     }
 }
 
+/// The summaries a function's analysis can use: those of finished components, and those of
+/// its own (recursive) component so far.
+#[derive(Clone, Copy)]
+pub struct Summaries<'a> {
+    pub done: &'a FxHashMap<FuncKey, Summary>,
+    pub component: &'a FxHashMap<FuncKey, Summary>,
+}
+
+impl<'a> Summaries<'a> {
+    fn get(&self, f: FuncKey) -> Option<&'a Summary> {
+        self.component.get(&f).or_else(|| self.done.get(&f))
+    }
+}
+
 /// Instruction visits allowed per function before its analysis stops.
 pub const FUNCTION_BUDGET: u32 = 200_000;
 /// Visits of one block allowed before a loop's fixpoint is cut off.
@@ -72,7 +86,7 @@ pub struct FnAnalysis<'a, 'm> {
     func: &'m Function,
     module: &'m Module,
     facts: &'a FuncFacts,
-    summaries: &'a FxHashMap<FuncKey, Summary>,
+    summaries: Summaries<'a>,
     entry: Option<&'a EntryCtx>,
     fields: FxHashMap<String, u32>,
     local_by_name: FxHashMap<&'m str, VarId>,
@@ -95,7 +109,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         ctx: &'a Ctx<'a, 'm>,
         func: &'m Function,
         facts: &'a FuncFacts,
-        summaries: &'a FxHashMap<FuncKey, Summary>,
+        summaries: Summaries<'a>,
         entry: Option<&'a EntryCtx>,
     ) -> Self {
         let module = ctx.program.module(ctx.module);
@@ -242,9 +256,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 .all_bases(m, c)
                 .iter()
                 .any(|b| b.contains("Enum")),
-            None => {
-                ty.contains('.') && !ty.starts_with("typing.") && !carries_text(ty)
-            }
+            None => ty.contains('.') && !ty.starts_with("typing.") && !carries_text(ty),
         }
     }
 
@@ -286,12 +298,21 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
             if dead {
                 continue;
             }
-            for (succ, refine) in self.successors(&block.term, &state) {
+            self.terminator(b, &block.term, &state);
+            let succs = self.successors(&block.term);
+            let last = succs.len().saturating_sub(1);
+            let mut state = Some(state);
+            for (k, (succ, refine)) in succs.into_iter().enumerate() {
                 let succ = succ as usize;
                 if succ >= nblocks {
                     continue;
                 }
-                let mut out = state.clone();
+                // The last successor takes the state instead of a copy.
+                let mut out = if k == last {
+                    state.take().unwrap_or_default()
+                } else {
+                    state.clone().unwrap_or_default()
+                };
                 for (v, classes, needs_norm) in refine {
                     if let Some(vt) = out.vars.get_mut(&v) {
                         sanitize_var(vt, classes, needs_norm);
@@ -309,7 +330,6 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                     worklist.push_back(succ);
                 }
             }
-            self.terminator(b, &block.term, &state);
         }
         self.finish(exhausted)
     }
@@ -324,7 +344,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
     }
 
     /// Successor blocks with the sanitization a guard applies on each.
-    fn successors(&self, term: &Terminator, _state: &State) -> Vec<(u32, Refinements)> {
+    fn successors(&self, term: &Terminator) -> Vec<(u32, Refinements)> {
         match term {
             Terminator::Goto(b) => vec![(*b, Vec::new())],
             Terminator::Branch {
@@ -975,7 +995,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
 
     /// A closure is created here: its captured variables' sinks are this function's.
     fn closure_created(&mut self, state: &State, closure: FuncKey, span: Span) {
-        let Some(summary) = self.summaries.get(&closure) else {
+        let Some(summary) = self.summaries.get(closure) else {
             return;
         };
         let sinks = summary.sinks.clone();
@@ -1359,7 +1379,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
             return Taint::default();
         };
         let param_taint = bind_params(callee, receiver, args, state, |st, o| self.deep(st, o));
-        let Some(summary) = self.summaries.get(&f) else {
+        let Some(summary) = self.summaries.get(f) else {
             // Not summarized yet (recursion): the result depends on the arguments.
             let mut t = Taint::default();
             for pt in &param_taint {

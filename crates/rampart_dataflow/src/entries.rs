@@ -38,6 +38,7 @@ impl EntryCtx {
 pub fn find_entries(
     program: &Program,
     models: &Models,
+    cache: &crate::infer::SymCache,
     facts: &FxHashMap<FuncKey, FuncFacts>,
 ) -> FxHashMap<FuncKey, EntryCtx> {
     let mut out: FxHashMap<FuncKey, EntryCtx> = FxHashMap::default();
@@ -47,6 +48,7 @@ pub fn find_entries(
             program,
             models,
             module: mi,
+            cache,
         };
         for (fi, func) in module.functions.iter().enumerate() {
             let key = (mi, fi as u32);

@@ -38,13 +38,31 @@ pub struct FuncFacts {
     pub def: Vec<Option<(u32, u32)>>,
 }
 
+/// Symbols of module-level variables, computed on first use (every global read of a module
+/// variable would otherwise rescan the module's top level).
+pub type SymCache = std::sync::Mutex<rustc_hash::FxHashMap<(u32, VarId), Option<Sym>>>;
+
 pub struct Ctx<'a, 'm> {
     pub program: &'a Program<'m>,
     pub models: &'a Models,
     pub module: u32,
+    pub cache: &'a SymCache,
 }
 
 impl Ctx<'_, '_> {
+    fn module_var_sym(&self, m: u32, var: VarId) -> Option<Sym> {
+        if let Ok(cache) = self.cache.lock() {
+            if let Some(s) = cache.get(&(m, var)) {
+                return s.clone();
+            }
+        }
+        let sym = module_var_sym(self.program, self.models, self.cache, m, var);
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert((m, var), sym.clone());
+        }
+        sym
+    }
+
     /// The symbol a global path denotes.
     pub fn global_sym(&self, path: &str) -> Sym {
         match self.program.resolve(path, self.module) {
@@ -58,7 +76,7 @@ impl Ctx<'_, '_> {
                 match self
                     .program
                     .module_var(m, name)
-                    .and_then(|v| module_var_sym(self.program, self.models, m, v))
+                    .and_then(|v| self.module_var_sym(m, v))
                 {
                     Some(Sym::Path(p)) if rest.is_empty() => Sym::Path(p),
                     Some(Sym::Path(p)) => Sym::Path(format!("{p}.{rest}").into()),
@@ -138,12 +156,19 @@ fn join(a: &str, b: &str) -> String {
 
 /// The symbol of a module-level variable, from the module's top level (no further module
 /// variables are followed, which bounds the work and breaks cycles).
-fn module_var_sym(program: &Program, models: &Models, m: u32, var: VarId) -> Option<Sym> {
+fn module_var_sym(
+    program: &Program,
+    models: &Models,
+    cache: &SymCache,
+    m: u32,
+    var: VarId,
+) -> Option<Sym> {
     let top = program.module(m).functions.first()?;
     let ctx = Ctx {
         program,
         models,
         module: m,
+        cache,
     };
     let mut var = var;
     for _ in 0..4 {

@@ -24,6 +24,7 @@ use rampart_core::{Location, TraceStep};
 use rampart_ir::Module;
 use rampart_models::{Models, SourceKind, VulnClass};
 use rampart_syntax::ProjectSettings;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Where a flow starts.
@@ -84,34 +85,41 @@ pub fn analyze(modules: &[Module], models: &Models, settings: &ProjectSettings) 
     // Settings values are constants; nothing reads them as input yet.
     let _ = settings;
     let program = Program::new(modules);
+    let cache = infer::SymCache::default();
     let ctxs: Vec<Ctx> = (0..modules.len() as u32)
         .map(|m| Ctx {
             program: &program,
             models,
             module: m,
+            cache: &cache,
         })
         .collect();
 
-    let mut keys: Vec<FuncKey> = Vec::new();
-    let mut facts: FxHashMap<FuncKey, FuncFacts> = FxHashMap::default();
-    for (mi, m) in modules.iter().enumerate() {
-        for (fi, f) in m.functions.iter().enumerate() {
-            let key = (mi as u32, fi as u32);
-            keys.push(key);
-            facts.insert(key, infer(&ctxs[mi], key, f, &[], &|_| None));
-        }
-    }
+    let keys: Vec<FuncKey> = modules
+        .iter()
+        .enumerate()
+        .flat_map(|(mi, m)| (0..m.functions.len()).map(move |fi| (mi as u32, fi as u32)))
+        .collect();
+    let mut facts: FxHashMap<FuncKey, FuncFacts> = keys
+        .par_iter()
+        .filter_map(|key| {
+            let f = program.function(*key)?;
+            Some((*key, infer(&ctxs[key.0 as usize], *key, f, &[], &|_| None)))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
     // Closures see the symbols of the variables they capture.
-    let mut nested: Vec<(FuncKey, FuncFacts)> = Vec::new();
-    for key in &keys {
-        let Some(f) = program.function(*key).filter(|f| f.parent.is_some()) else {
-            continue;
-        };
-        let lookup = |path: &str| captured_sym(&program, &facts, *key, path);
-        nested.push((*key, infer(&ctxs[key.0 as usize], *key, f, &[], &lookup)));
-    }
+    let nested: Vec<(FuncKey, FuncFacts)> = keys
+        .par_iter()
+        .filter_map(|key| {
+            let f = program.function(*key).filter(|f| f.parent.is_some())?;
+            let lookup = |path: &str| captured_sym(&program, &facts, *key, path);
+            Some((*key, infer(&ctxs[key.0 as usize], *key, f, &[], &lookup)))
+        })
+        .collect();
     facts.extend(nested);
-    let entries = entries::find_entries(&program, models, &facts);
+    let entries = entries::find_entries(&program, models, &cache, &facts);
     let mut typed: Vec<(FuncKey, FuncFacts)> = Vec::new();
     for (key, e) in &entries {
         if let Some(f) = program.function(*key) {
@@ -123,79 +131,169 @@ pub fn analyze(modules: &[Module], models: &Models, settings: &ProjectSettings) 
         }
     }
     facts.extend(typed);
-    let mut edges: FxHashMap<FuncKey, Vec<FuncKey>> = FxHashMap::default();
-    for key in &keys {
-        if let (Some(f), Some(fa)) = (program.function(*key), facts.get(key)) {
-            edges.insert(*key, callgraph::callees(&ctxs[key.0 as usize], f, fa));
-        }
-    }
+    let edges: FxHashMap<FuncKey, Vec<FuncKey>> = keys
+        .par_iter()
+        .filter_map(|key| {
+            let (f, fa) = (program.function(*key)?, facts.get(key)?);
+            Some((*key, callgraph::callees(&ctxs[key.0 as usize], f, fa)))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
     let components = callgraph::sccs(&keys, &edges);
+
+    // Components in waves: a component runs once everything it calls is summarized, and the
+    // components of one wave run in parallel.
+    let comp_of: FxHashMap<FuncKey, usize> = components
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| c.iter().map(move |k| (*k, i)))
+        .collect();
+    let mut level = vec![0usize; components.len()];
+    for (i, comp) in components.iter().enumerate() {
+        let mut l = 0;
+        for k in comp {
+            for callee in edges.get(k).into_iter().flatten() {
+                if let Some(&j) = comp_of.get(callee) {
+                    if j != i {
+                        l = l.max(level[j] + 1);
+                    }
+                }
+            }
+        }
+        level[i] = l;
+    }
+    let mut waves: Vec<Vec<usize>> = Vec::new();
+    for (i, l) in level.iter().enumerate() {
+        if waves.len() <= *l {
+            waves.resize_with(*l + 1, Vec::new);
+        }
+        waves[*l].push(i);
+    }
 
     let mut summaries: FxHashMap<FuncKey, Summary> = FxHashMap::default();
     let mut file_visits = vec![0u64; modules.len()];
     let mut notes = Vec::new();
     let mut flows: Vec<TaintFlow> = Vec::new();
-    for comp in &components {
-        let recursive =
-            comp.len() > 1 || edges.get(&comp[0]).is_some_and(|es| es.contains(&comp[0]));
+    let job = Job {
+        program: &program,
+        ctxs: &ctxs,
+        facts: &facts,
+        entries: &entries,
+        edges: &edges,
+    };
+    for wave in &waves {
+        let results: Vec<ComponentResult> = wave
+            .par_iter()
+            .map(|&c| job.component(&components[c], &summaries, &file_visits))
+            .collect();
+        for r in results {
+            summaries.extend(r.summaries);
+            flows.extend(r.flows);
+            notes.extend(r.notes);
+            for (m, v) in r.visits {
+                file_visits[m] += v;
+            }
+        }
+    }
+    notes.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    notes.dedup();
+    Analysis {
+        flows: dedupe(flows),
+        notes,
+    }
+}
+
+struct Job<'a, 'm> {
+    program: &'a Program<'m>,
+    ctxs: &'a [Ctx<'a, 'm>],
+    facts: &'a FxHashMap<FuncKey, FuncFacts>,
+    entries: &'a FxHashMap<FuncKey, entries::EntryCtx>,
+    edges: &'a FxHashMap<FuncKey, Vec<FuncKey>>,
+}
+
+#[derive(Default)]
+struct ComponentResult {
+    summaries: FxHashMap<FuncKey, Summary>,
+    flows: Vec<TaintFlow>,
+    notes: Vec<Note>,
+    visits: Vec<(usize, u64)>,
+}
+
+impl Job<'_, '_> {
+    /// Analyzes one strongly connected component: once, or to a bounded fixpoint when recursive.
+    fn component(
+        &self,
+        comp: &[FuncKey],
+        done: &FxHashMap<FuncKey, Summary>,
+        file_visits: &[u64],
+    ) -> ComponentResult {
+        let mut out = ComponentResult::default();
+        let recursive = comp.len() > 1
+            || self
+                .edges
+                .get(&comp[0])
+                .is_some_and(|es| es.contains(&comp[0]));
         let rounds = if recursive { MAX_SCC_ROUNDS } else { 1 };
+        let mut local: FxHashMap<FuncKey, Summary> = FxHashMap::default();
         for round in 0..rounds {
             let mut changed = false;
-            let last = round + 1 == rounds;
+            let mut round_flows = Vec::new();
             for key in comp {
                 let mi = key.0 as usize;
-                if file_visits[mi] > FILE_BUDGET {
+                let spent: u64 = file_visits.get(mi).copied().unwrap_or(0)
+                    + out
+                        .visits
+                        .iter()
+                        .filter(|(m, _)| *m == mi)
+                        .map(|(_, v)| v)
+                        .sum::<u64>();
+                if spent > FILE_BUDGET {
                     continue;
                 }
-                let (Some(func), Some(fa)) = (program.function(*key), facts.get(key)) else {
+                let (Some(func), Some(fa)) = (self.program.function(*key), self.facts.get(key))
+                else {
                     continue;
                 };
+                let summaries = analyze::Summaries {
+                    done,
+                    component: &local,
+                };
                 let outcome =
-                    FnAnalysis::new(&ctxs[mi], func, fa, &summaries, entries.get(key)).run();
-                file_visits[mi] += outcome.visits as u64;
+                    FnAnalysis::new(&self.ctxs[mi], func, fa, summaries, self.entries.get(key))
+                        .run();
+                out.visits.push((mi, outcome.visits as u64));
+                let path = &self.program.module(key.0).path;
                 if outcome.exhausted {
-                    notes.push(Note {
-                        path: modules[mi].path.clone(),
+                    out.notes.push(Note {
+                        path: path.clone(),
                         message: format!(
                             "taint analysis of `{}` stopped at its budget; flows through it may be missed",
                             func.qualified_name
                         ),
                     });
                 }
-                if file_visits[mi] > FILE_BUDGET {
-                    notes.push(Note {
-                        path: modules[mi].path.clone(),
+                if spent + outcome.visits as u64 > FILE_BUDGET {
+                    out.notes.push(Note {
+                        path: path.clone(),
                         message: "taint analysis budget for this file exhausted; remaining functions were skipped".to_string(),
                     });
                 }
                 let sig = outcome.summary.signature();
-                let old = summaries.insert(*key, outcome.summary);
+                let old = local.insert(*key, outcome.summary);
                 if old.map(|o| o.signature()) != Some(sig) {
                     changed = true;
                 }
-                if last || !recursive {
-                    flows.extend(outcome.flows);
-                }
+                round_flows.extend(outcome.flows);
             }
-            if !changed && !last {
-                // Settled early: one more round collects the flows.
-                for key in comp {
-                    let mi = key.0 as usize;
-                    let (Some(func), Some(fa)) = (program.function(*key), facts.get(key)) else {
-                        continue;
-                    };
-                    let outcome =
-                        FnAnalysis::new(&ctxs[mi], func, fa, &summaries, entries.get(key)).run();
-                    flows.extend(outcome.flows);
-                }
+            // Flows of the last round (or of the round that found the fixpoint) stand.
+            if !changed || round + 1 == rounds || !recursive {
+                out.flows = round_flows;
                 break;
             }
         }
-    }
-    notes.dedup();
-    Analysis {
-        flows: dedupe(flows),
-        notes,
+        out.summaries = local;
+        out
     }
 }
 

@@ -201,3 +201,62 @@ fn marks_are_parsed_from_comments() {
     assert_eq!(s[1].rule, "open-redirect");
     assert_eq!(s[0].line, 2);
 }
+
+/// Timing and robustness over a real corpus: `RAMPART_CORPUS=/path cargo test -p rampart_rules
+/// corpus_timing -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn corpus_timing() {
+    let Ok(dir) = std::env::var("RAMPART_CORPUS") else {
+        return;
+    };
+    let models = Models::builtin().expect("built-in models parse");
+    let mut paths = Vec::new();
+    files_under(Path::new(&dir), &mut paths);
+    let start = std::time::Instant::now();
+    let mut modules = Vec::new();
+    let mut lines = 0usize;
+    for p in paths {
+        let Some(language) = detect_language(&p, None) else {
+            continue;
+        };
+        if !matches!(
+            language,
+            rampart_core::Language::Python
+                | rampart_core::Language::JavaScript
+                | rampart_core::Language::TypeScript
+                | rampart_core::Language::Tsx
+        ) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        lines += text.lines().count();
+        let rel = p
+            .strip_prefix(&dir)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .to_string();
+        let file = SourceFile::from_text(&rel, language, &text);
+        let Ok(parsed) = rampart_syntax::parse(language, &text) else {
+            continue;
+        };
+        if let Ok(m) = rampart_ir::lower(&file, &parsed.tree) {
+            modules.push(m);
+        }
+    }
+    let lowered = start.elapsed();
+    let analysis = rampart_dataflow::analyze(&modules, &models, &ProjectSettings::default());
+    let analyzed = start.elapsed() - lowered;
+    let findings = super::judge(&analysis.flows);
+    eprintln!(
+        "{} modules, {lines} lines: parse+lower {:.2?}, analyze {:.2?}, {} flows, {} findings, {} notes",
+        modules.len(),
+        lowered,
+        analyzed,
+        analysis.flows.len(),
+        findings.len(),
+        analysis.notes.len()
+    );
+}
