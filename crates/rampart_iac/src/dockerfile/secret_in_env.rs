@@ -9,7 +9,9 @@ rampart_core::declare_rule! {
     /// (`DB_PASSWORD`, `SECRET_KEY`, `API_TOKEN`...), a value in a known credential format (AWS
     /// access key, GitHub token, private key...) or a URL with an embedded password under any
     /// name. In the final stage it also reports secret-named `ARG`s and `ENV`s filled from build
-    /// arguments, which end up in the image metadata.
+    /// arguments, which end up in the image metadata. Credentials written on a `RUN` command line
+    /// (a token, a URL with a password, `--password <literal>`) are reported too: they stay in the
+    /// image history.
     ///
     /// ## Why is this bad
     /// `ENV` values are stored in the image configuration and `ARG` values in its history; anyone
@@ -41,7 +43,7 @@ rampart_core::declare_rule! {
         other_cwes: [538],
         severity: High,
         languages: [Dockerfile],
-        summary: "Secret stored in ENV, ARG or LABEL",
+        summary: "Secret stored in ENV, ARG, LABEL or a RUN command",
         help: "pass secrets at run time or with `RUN --mount=type=secret`; never bake them into the image",
     }
 }
@@ -209,7 +211,65 @@ fn report(
     Some(())
 }
 
+/// A literal credential on a `RUN` command line: a known token format, a URL with a password,
+/// or the value of a `--password`/`--token` option.
+fn run_credential(words: &[String]) -> Option<String> {
+    for (i, w) in words.iter().enumerate() {
+        if let Some(found) = credential_format().find(w) {
+            return Some(
+                found
+                    .as_str()
+                    .trim_start_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+                    .to_string(),
+            );
+        }
+        if let Some(p) = url_password(w) {
+            return Some(p.to_string());
+        }
+        let (flag, inline) = match w.split_once('=') {
+            Some((f, v)) => (f, Some(v)),
+            None => (w.as_str(), None),
+        };
+        if matches!(
+            flag,
+            "--password" | "--token" | "--api-key" | "--auth-token" | "--secret"
+        ) {
+            let value = inline.or_else(|| words.get(i + 1).map(String::as_str))?;
+            if !value.is_empty() && !value.starts_with('$') && !value.starts_with('-') {
+                return Some(value.to_string());
+            }
+        }
+    }
+    None
+}
+
 pub(super) fn check(m: &Model, out: &mut Vec<Finding>) {
+    for stage in &m.stages {
+        for inst in &stage.instructions {
+            let Kind::Run(cmds) = &inst.kind else {
+                continue;
+            };
+            for rc in cmds {
+                if let Some(secret) = run_credential(&rc.cmd.words) {
+                    out.push(
+                        Finding::builder(
+                            &DOCKER_SECRET_IN_ENV,
+                            rc.location.clone(),
+                            format!(
+                                "`{}` in {} has a hard-coded credential (`{}`) on its command line",
+                                rc.cmd.program(),
+                                stage.display_name(),
+                                mask(&secret)
+                            ),
+                        )
+                        .scope(stage.scope())
+                        .anchor(format!("RUN {} credential", rc.cmd.program()))
+                        .build(),
+                    );
+                }
+            }
+        }
+    }
     let last = m.stages.len().saturating_sub(1);
     for (idx, stage) in m.stages.iter().enumerate() {
         let is_final = idx == last;
@@ -355,6 +415,18 @@ mod tests {
         let text = "FROM node:20-alpine\nARG NPM_TOKEN\nENV NPM_TOKEN=${NPM_TOKEN}\nRUN npm ci\n";
         let got = findings_of(&DOCKER_SECRET_IN_ENV, text);
         assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![2, 3]);
+    }
+
+    #[test]
+    fn flags_credentials_on_run_lines() {
+        let text = "FROM node:20\nRUN git clone https://oauth2:glpat-AbCdEfGhIjKlMnOpQrSt@gitlab.com/acme/app.git\nRUN npm login --token npm_abcdefghijklmnop1234\nRUN git clone https://${GIT_TOKEN}@github.com/acme/app.git && docker login --password $REGISTRY_PASSWORD\n";
+        let got = findings_of(&DOCKER_SECRET_IN_ENV, text);
+        assert_eq!(
+            got.iter().map(|g| g.0).collect::<Vec<_>>(),
+            vec![2, 3],
+            "{got:?}"
+        );
+        assert!(!got[0].1.contains("AbCdEfGh"));
     }
 
     #[test]
