@@ -79,3 +79,25 @@ fn fixture_suite() {
     println!("docker fixtures: recall {found}/{expected_total}, false positives {false_positives}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Malformed input never panics: prefixes of every fixture (every third byte) are modelled and
+/// checked.
+#[test]
+fn no_panic_on_any_prefix() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/iac/docker");
+    for (rel, _) in EXPECTED {
+        let text = std::fs::read_to_string(root.join(rel)).expect("fixture exists");
+        for end in (0..=text.len())
+            .step_by(3)
+            .filter(|i| text.is_char_boundary(*i))
+        {
+            let file = SourceFile::from_text(rel, Language::Dockerfile, &text[..end]);
+            let Ok(parsed) = rampart_syntax::parse(Language::Dockerfile, &file.text) else {
+                continue;
+            };
+            let model = Model::build(&file, &parsed.tree);
+            let mut out = Vec::new();
+            check(&[&model], &mut out);
+        }
+    }
+}

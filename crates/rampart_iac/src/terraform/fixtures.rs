@@ -161,3 +161,25 @@ fn a_thousand_files_scan_quickly() {
     assert!(!out.is_empty());
     assert!(elapsed.as_secs() < 10, "took {elapsed:?}");
 }
+
+/// Malformed input never panics: prefixes of every fixture (every third byte) are modelled and
+/// checked.
+#[test]
+fn no_panic_on_any_prefix() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/iac/terraform");
+    for (rel, _) in EXPECTED {
+        let text = std::fs::read_to_string(root.join(rel)).expect("fixture exists");
+        for end in (0..=text.len())
+            .step_by(3)
+            .filter(|i| text.is_char_boundary(*i))
+        {
+            let file = SourceFile::from_text(rel, Language::Terraform, &text[..end]);
+            let Ok(parsed) = rampart_syntax::parse(Language::Terraform, &file.text) else {
+                continue;
+            };
+            let model = Model::build(&file, &parsed.tree);
+            let mut out = Vec::new();
+            check(&[&model], &mut out);
+        }
+    }
+}
