@@ -642,8 +642,8 @@ pub fn is_secret_value(name: &str, kind: SecretName, value: &str) -> bool {
             let has_alpha = value.chars().any(|c| c.is_ascii_alphabetic());
             let has_upper = value.chars().any(|c| c.is_ascii_uppercase());
             let has_lower = value.chars().any(|c| c.is_ascii_lowercase());
-            len >= 16
-                && shannon_entropy(value) >= 3.3
+            len >= 12
+                && shannon_entropy(value) >= 3.0
                 && ((has_digit && has_alpha) || (has_upper && has_lower && len >= 20))
         }
     }
@@ -949,6 +949,8 @@ mod tests {
             assert!(!is_secret_value("password", Password, v), "{v}");
         }
         assert!(!is_secret_value("api_key", Token, "abc123"));
+        assert!(is_secret_value("api_key", Token, "sk-abc123def456"));
+        assert!(!is_secret_value("api_key", Token, "aaaa1111bbbb"));
         assert!(is_secret_value("secret_key", Password, "super_secret_key"));
         assert!(is_secret_value("secret", Password, "mySecretKeyForJwt2024"));
         for v in [

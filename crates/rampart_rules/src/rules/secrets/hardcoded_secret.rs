@@ -303,7 +303,6 @@ const TRANSPARENT_METHODS: &[&str] = &[
 /// Calls that wrap a literal without changing what it is: `Buffer.from("k")`,
 /// `Encoding.UTF8.GetBytes("k")`, `SecretStr("k")`.
 const WRAPPER_CALLS: &[&str] = &[
-    "from",
     "GetBytes",
     "bytes",
     "bytearray",
@@ -313,15 +312,30 @@ const WRAPPER_CALLS: &[&str] = &[
     "SecretBytes",
     "Secret",
     "NewString",
-    // Hashing a literal still hard-codes it: `setPassword(encoder.encode("admin123"))`.
-    "encode",
+    // Hashing a literal still hard-codes it: `generate_password_hash("admin123")`.
     "make_password",
     "generate_password_hash",
     "hashpw",
-    "hash",
-    "hashSync",
     "HashPassword",
 ];
+
+/// Whether a call only wraps its first argument. Receiver-dependent names are checked
+/// against the receiver: `Buffer.from("k")` and `passwordEncoder.encode("pw")` wrap,
+/// `password.encode("latin1")` does not.
+fn is_wrapper(call: &ast::Call<'_>, src: &str) -> bool {
+    let receiver = call
+        .receiver
+        .map(|r| ast::text(r, src).to_ascii_lowercase())
+        .unwrap_or_default();
+    match call.name.as_str() {
+        "from" => receiver == "buffer",
+        "encode" => receiver.contains("encoder"),
+        "hash" | "hashSync" => ["bcrypt", "argon", "hasher", "scrypt"]
+            .iter()
+            .any(|h| receiver.contains(h)),
+        name => WRAPPER_CALLS.contains(&name),
+    }
+}
 
 /// Follows a literal up through wrappers to the variable, field, key, argument, comparison,
 /// parameter or function that gives it a name.
@@ -404,14 +418,7 @@ fn secret_target(lit: Node<'_>, src: &str, language: Language) -> Option<Target>
                     child = ast::named_children(child).into_iter().next_back()?;
                 }
                 let first = call.args.first().map(|a| a.value);
-                if WRAPPER_CALLS.contains(&call.name.as_str())
-                    && first == Some(child)
-                    && (call.name != "from"
-                        || call
-                            .path
-                            .as_deref()
-                            .is_some_and(|p| p.ends_with("Buffer.from")))
-                {
+                if first == Some(child) && is_wrapper(&call, src) {
                     child = call_node;
                     continue;
                 }
@@ -710,6 +717,7 @@ mod tests {
                 "password = request.form[\"password\"]\nif password == \"\":\n    abort(400)\n",
                 "API_KEY_HEADER = \"X-API-Key\"\nCACHE_KEY = \"user:profile:v1:sessions\"\nDB_PASSWORD_ENV = \"DB_PASSWORD\"\n",
                 "class User(BaseModel):\n    password: str = Field(..., min_length=8)\n    model_config = {\"json_schema_extra\": {\"example\": {\"password\": \"Str0ngPass!\"}}}\n",
+                "def auth(username, password):\n    if isinstance(password, str):\n        password = password.encode(\"latin1\")\n",
                 "def get_password_hint():\n    \"\"\"Returns 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 as sample.\"\"\"\n    return \"Use at least 8 characters\"\n",
                 "labels = {\"password\": \"Passwort\", \"confirm_password\": \"Confirm password\"}\n",
             ],
