@@ -288,3 +288,37 @@ function outer(req) {
     // An imported member read as a value is the imported path itself.
     assert!(text.contains("global child_process.exec\n"), "{text}");
 }
+
+#[test]
+fn class_field_initializers_and_promisify() {
+    let src = r#"
+import { promisify } from 'util';
+import { exec } from 'child_process';
+import { Pool } from 'pg';
+
+const execAsync = promisify(exec);
+
+export class ReportRepository {
+  private pool = new Pool({ connectionString: process.env.DATABASE_URL });
+  private cache = new Map<string, string>();
+  readonly table = 'reports';
+
+  async find(id: string) {
+    await execAsync(`render ${id}`);
+    return this.pool.query(`SELECT * FROM ${this.table} WHERE id = ${id}`);
+  }
+}
+
+class WithConstructor {
+  client = createClient();
+  constructor(url) {
+    this.url = url;
+  }
+}
+"#;
+    insta::assert_snapshot!(ir(
+        "src/reports/report.repository.ts",
+        Language::TypeScript,
+        src
+    ));
+}

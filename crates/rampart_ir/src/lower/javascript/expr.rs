@@ -345,7 +345,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `a.b.c` whose root `a` is an import (not shadowed), as the path `<import target>.b.c`.
-    fn import_chain(&self, n: Node) -> Option<String> {
+    pub(super) fn import_chain(&self, n: Node) -> Option<String> {
         match n.kind() {
             "identifier" => {
                 let name = self.text(n);

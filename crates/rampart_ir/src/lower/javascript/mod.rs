@@ -152,7 +152,7 @@ struct FnCtx {
 
 /// How a function node is lowered.
 #[derive(Default)]
-struct FnSpec {
+struct FnSpec<'t> {
     name: Option<String>,
     class: Option<ClassId>,
     is_static: bool,
@@ -162,6 +162,8 @@ struct FnSpec {
     decorators: Vec<Decorator>,
     /// A FuncId and qualified name reserved earlier (hoisted declarations).
     reserved: Option<(FuncId, String)>,
+    /// Constructors: instance field initializers (`pool = new Pool()`), run on entry.
+    field_inits: Vec<(String, Node<'t>)>,
 }
 
 struct Lowerer<'a> {
@@ -489,7 +491,7 @@ impl<'a> Lowerer<'a> {
                         if d.kind() != "variable_declarator" {
                             continue;
                         }
-                        if self.collect_require(d) {
+                        if self.collect_require(d) || self.collect_promisify(d) {
                             self.import_decls.insert(d.id());
                             continue;
                         }
@@ -653,6 +655,34 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// `const execAsync = util.promisify(exec)` with `exec` imported: the promisified function
+    /// takes the same arguments, so it is recorded as another name for `child_process.exec`.
+    fn collect_promisify(&mut self, d: Node) -> bool {
+        let (Some(name), Some(value)) = (d.field("name"), d.field("value")) else {
+            return false;
+        };
+        if name.kind() != "identifier" || value.kind() != "call_expression" {
+            return false;
+        }
+        let callee = value.field("function").and_then(|f| self.dotted_path(f));
+        if callee.as_deref() != Some("util.promisify") {
+            return false;
+        }
+        let Some(arg) = value
+            .field("arguments")
+            .filter(|a| a.named_child_count() == 1)
+            .and_then(|a| a.named_child(0))
+        else {
+            return false;
+        };
+        let Some(target) = self.import_chain(arg) else {
+            return false;
+        };
+        let span = self.span(d);
+        self.add_import(self.text(name), target, false, span);
+        true
+    }
+
     /// `require('m')` → (`m`, None); `require('m').y` → (`m`, Some(`y`)).
     fn require_target(&self, value: Node) -> Option<(String, Option<String>)> {
         match value.kind() {
@@ -762,7 +792,7 @@ impl<'a> Lowerer<'a> {
 
     /// Lowers a function-like node (declaration, expression, arrow, method) into its own
     /// [`Function`] and returns its id.
-    fn lower_function(&mut self, node: Node, spec: FnSpec) -> FuncId {
+    fn lower_function<'t>(&mut self, node: Node<'t>, spec: FnSpec<'t>) -> FuncId {
         let span = self.span(node);
         let name = spec
             .name
@@ -814,6 +844,20 @@ impl<'a> Lowerer<'a> {
             let mut cursor = params.walk();
             for p in params.named_children(&mut cursor) {
                 self.lower_param(p, spec.class, spec.is_constructor);
+            }
+        }
+        for (field, init) in spec.field_inits {
+            let value = self.lower_expr_named(init, Some(field.clone()));
+            let span = self.span(init);
+            if let Some(this) = self.b().lookup("this") {
+                self.emit(
+                    InstKind::Store {
+                        obj: this,
+                        field,
+                        src: value,
+                    },
+                    span,
+                );
             }
         }
         if let Some(body) = node.field("body") {
@@ -1051,6 +1095,8 @@ impl<'a> Lowerer<'a> {
         };
         // Methods are named under the class.
         self.class_prefix.push((self.stack.len(), qualified_name));
+        let mut field_inits = self.instance_field_inits(body);
+        let mut has_constructor = false;
         let mut pending: Vec<Decorator> = Vec::new();
         let mut cursor = body.walk();
         for m in body.named_children(&mut cursor) {
@@ -1069,6 +1115,12 @@ impl<'a> Lowerer<'a> {
                     }
                     let mname = m.field("name").and_then(|n| self.property_name(n));
                     let is_ctor = mname.as_deref() == Some("constructor");
+                    has_constructor |= is_ctor;
+                    let inits = if is_ctor {
+                        std::mem::take(&mut field_inits)
+                    } else {
+                        Vec::new()
+                    };
                     let fid = self.lower_function(
                         m,
                         FnSpec {
@@ -1079,6 +1131,7 @@ impl<'a> Lowerer<'a> {
                             receiver: !is_static,
                             decorators: decs,
                             reserved: None,
+                            field_inits: inits,
                         },
                     );
                     if let Some(c) = self.classes.get_mut(id as usize) {
@@ -1106,8 +1159,54 @@ impl<'a> Lowerer<'a> {
                 _ => pending.clear(),
             }
         }
+        // Field initializers without a constructor run in an implicit one.
+        if !has_constructor && !field_inits.is_empty() {
+            let fid = self.lower_function(
+                body,
+                FnSpec {
+                    name: Some("constructor".into()),
+                    class: Some(id),
+                    is_constructor: true,
+                    receiver: true,
+                    field_inits,
+                    ..Default::default()
+                },
+            );
+            if let Some(c) = self.classes.get_mut(id as usize) {
+                c.methods.push(fid);
+            }
+        }
         self.class_prefix.pop();
         id
+    }
+
+    /// Instance fields initialized with a computed value (not a constant, not a function).
+    fn instance_field_inits<'t>(&self, body: Node<'t>) -> Vec<(String, Node<'t>)> {
+        let mut out = Vec::new();
+        let mut cursor = body.walk();
+        for m in body.named_children(&mut cursor) {
+            if !matches!(m.kind(), "field_definition" | "public_field_definition") {
+                continue;
+            }
+            let mut mc = m.walk();
+            if m.children(&mut mc).any(|c| c.kind() == "static") {
+                continue;
+            }
+            let (Some(name), Some(value)) = (
+                m.field("name")
+                    .or_else(|| m.field("property"))
+                    .and_then(|n| self.property_name(n)),
+                m.field("value"),
+            ) else {
+                continue;
+            };
+            if self.const_of(value).is_none()
+                && !matches!(value.kind(), "arrow_function" | "function_expression")
+            {
+                out.push((name, value));
+            }
+        }
+        out
     }
 
     fn class_bases(&self, heritage: Node, out: &mut Vec<String>) {
@@ -1171,9 +1270,16 @@ impl<'a> Lowerer<'a> {
                 return;
             }
         }
+        // `pool = new Pool()` has the type it constructs.
+        let ty = self.type_text(m.field("type")).or_else(|| {
+            value
+                .filter(|v| v.kind() == "new_expression")
+                .and_then(|v| v.field("constructor"))
+                .and_then(|c| self.dotted_path(c))
+        });
         let field = Field {
             name,
-            ty: self.type_text(m.field("type")),
+            ty,
             is_static,
             is_final,
             init: value.and_then(|v| self.const_of(v)),
