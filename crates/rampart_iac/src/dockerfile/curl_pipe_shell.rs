@@ -4,7 +4,8 @@ use rampart_core::Finding;
 rampart_core::declare_rule! {
     /// ## What it does
     /// Reports `RUN` commands that download a script and run it in the same step:
-    /// `curl ... | sh`, `wget -qO- ... | bash`, `bash -c "$(curl ...)"`, `sh <(curl ...)`.
+    /// `curl ... | sh`, `wget -qO- ... | bash`, `bash -c "$(curl ...)"`, `sh <(curl ...)`, and
+    /// `curl -o get.sh URL && sh get.sh` with no checksum or signature check in between.
     ///
     /// ## Why is this bad
     /// The downloaded code is executed without any integrity check. Whoever controls the server,
@@ -56,12 +57,115 @@ fn fetches_inline(word: &str) -> bool {
     })
 }
 
+/// The file a `curl`/`wget` command saves to, if any.
+fn downloaded_file(program: &str, args: &[String]) -> Option<String> {
+    let url_name = || {
+        args.iter()
+            .find(|a| a.starts_with("http://") || a.starts_with("https://"))
+            .and_then(|u| u.split(['?', '#']).next())
+            .and_then(|u| u.rsplit('/').next())
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        let next = args.get(i + 1).cloned();
+        match (program, a) {
+            ("curl", "-o" | "--output") | ("wget", "-O" | "--output-document") => {
+                return next.filter(|n| n != "-");
+            }
+            ("curl", "-O" | "--remote-name") => return url_name(),
+            ("wget", _) if a.starts_with("--output-document=") => {
+                return a
+                    .split_once('=')
+                    .map(|(_, f)| f.to_string())
+                    .filter(|f| f != "-");
+            }
+            ("curl", _) if a.starts_with('-') && !a.starts_with("--") && a.ends_with('o') => {
+                return next
+            }
+            ("curl", _) if a.starts_with('-') && !a.starts_with("--") && a.ends_with('O') => {
+                return url_name()
+            }
+            ("wget", _) if a.starts_with('-') && !a.starts_with("--") && a.ends_with('O') => {
+                return next.filter(|n| n != "-");
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (program == "wget").then(url_name).flatten()
+}
+
+const VERIFIERS: &[&str] = &[
+    "sha256sum",
+    "sha512sum",
+    "sha1sum",
+    "shasum",
+    "md5sum",
+    "gpg",
+    "gpgv",
+    "cosign",
+    "minisign",
+    "openssl",
+];
+
+/// `curl -o x.sh URL && sh x.sh` in one `RUN`, with no checksum or signature check in between.
+fn download_then_run(stage: &super::Stage, cmds: &[super::RunCommand], out: &mut Vec<Finding>) {
+    for (i, fetch) in cmds.iter().enumerate() {
+        let program = fetch.cmd.program();
+        if !FETCHERS.contains(&program) {
+            continue;
+        }
+        let Some(file) = downloaded_file(program, &fetch.cmd.argv()[1..]) else {
+            continue;
+        };
+        let base = super::shell::basename(&file).to_string();
+        for later in &cmds[i + 1..] {
+            let argv = later.cmd.argv();
+            if VERIFIERS.contains(&later.cmd.program())
+                || argv.iter().any(|w| w.contains(&base) && w.contains(".sha"))
+            {
+                break;
+            }
+            let runs_it = match argv.first() {
+                Some(first) if super::shell::basename(first) == base && first.contains('/') => true,
+                Some(_) if is_interpreter(later.cmd.program()) => argv[1..]
+                    .iter()
+                    .find(|a| !a.starts_with('-'))
+                    .is_some_and(|a| super::shell::basename(a) == base),
+                _ => false,
+            };
+            if runs_it {
+                out.push(
+                    Finding::builder(
+                        &DOCKER_CURL_PIPE_SHELL,
+                        later.location.clone(),
+                        format!(
+                            "`{}` runs `{file}`, downloaded by `{}` in the same step of {} without a checksum or signature check",
+                            later.cmd.display(),
+                            fetch.cmd.display(),
+                            stage.display_name()
+                        ),
+                    )
+                    .scope(stage.scope())
+                    .anchor(format!("{} then {}", fetch.cmd.display(), later.cmd.display()))
+                    .build(),
+                );
+                break;
+            }
+        }
+    }
+}
+
 pub(super) fn check(m: &Model, out: &mut Vec<Finding>) {
     for stage in &m.stages {
         for inst in &stage.instructions {
             let Kind::Run(cmds) = &inst.kind else {
                 continue;
             };
+            download_then_run(stage, cmds, out);
             for (i, fetch) in cmds.iter().enumerate() {
                 let program = fetch.cmd.program();
                 if FETCHERS.contains(&program) {
@@ -127,6 +231,18 @@ mod tests {
         assert!(got[0]
             .1
             .contains("`curl -fsSL https://deb.nodesource.com/setup_20.x` is piped into `bash`"));
+    }
+
+    #[test]
+    fn flags_download_then_run() {
+        let text = "FROM ubuntu:22.04\nRUN curl -fsSL https://get.docker.com -o get-docker.sh && sh get-docker.sh\nRUN wget https://example.com/install.sh && chmod +x install.sh && ./install.sh\nRUN curl -fsSLO https://example.com/setup.sh \\\n && echo \"abc  setup.sh\" | sha256sum -c - \\\n && bash setup.sh\n";
+        let got = findings_of(&DOCKER_CURL_PIPE_SHELL, text);
+        assert_eq!(
+            got.iter().map(|g| g.0).collect::<Vec<_>>(),
+            vec![2, 3],
+            "{got:?}"
+        );
+        assert!(got[0].1.contains("get-docker.sh"));
     }
 
     #[test]
