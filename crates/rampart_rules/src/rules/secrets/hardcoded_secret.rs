@@ -770,6 +770,7 @@ mod tests {
                 "class Cfg {\n  DataSource ds() {\n    HikariDataSource ds = new HikariDataSource();\n    ds.setPassword(\"hik4ri-S3cret\");\n    return ds;\n  }\n}\n",
                 "class Jwt {\n  private final Algorithm algorithm = Algorithm.HMAC256(\"jwt-signing-s3cret\");\n}\n",
                 "class Aws {\n  static final String ACCESS_KEY = \"AKIAIOSFODNN7EXAMPLE\";\n}\n",
+                "class Creds {\n  public String getPassword() {\n    return \"Pr0dP@ss!2024\";\n  }\n}\n",
                 "class Auth {\n  boolean check(String password) {\n    return password.equals(\"Adm1n!2024\");\n  }\n}\n",
             ],
             &[

@@ -381,6 +381,7 @@ const DJANGO_FLASK_SETTINGS: &[(&str, u32)] = &[
     ("SESSION_COOKIE_SECURE", 614),
     ("CSRF_COOKIE_SECURE", 614),
     ("REMEMBER_COOKIE_SECURE", 614),
+    ("JWT_COOKIE_SECURE", 614),
     ("SESSION_COOKIE_HTTPONLY", 1004),
     ("REMEMBER_COOKIE_HTTPONLY", 1004),
 ];
@@ -391,7 +392,8 @@ fn python<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
             let Some(call) = ast::call(node, src, Language::Python) else {
                 return;
             };
-            if call.name != "set_cookie" || call.receiver.is_none() {
+            let signed = call.name == "set_signed_cookie";
+            if !(call.name == "set_cookie" || signed) || call.receiver.is_none() {
                 return;
             }
             if call
@@ -413,8 +415,10 @@ fn python<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
             {
                 return;
             }
+            // `set_signed_cookie(key, value, salt="", **kwargs)` takes its flags by keyword only.
             let flag = |kw: &str, i: usize| {
-                arg(kw, i).map_or(Flag::Missing, |v| Flag::from_text(ast::text(v, src)))
+                let found = if signed { call.keyword(kw) } else { arg(kw, i) };
+                found.map_or(Flag::Missing, |v| Flag::from_text(ast::text(v, src)))
             };
             judge(
                 Cookie {
@@ -1057,6 +1061,8 @@ mod tests {
                 "def login(request):\n    response = HttpResponse('ok')\n    response.set_cookie('auth_token', token, httponly=True, secure=False)\n    return response\n",
                 "@router.post('/token')\nasync def token(response: Response):\n    response.set_cookie(key='access_token', value=f'Bearer {jwt}', secure=True)\n    return {}\n",
                 "SESSION_COOKIE_SECURE = False\n",
+                "response.set_signed_cookie('user_id', str(user.pk), salt='auth', httponly=True)\n",
+                "app.config['JWT_COOKIE_SECURE'] = False\n",
                 "app.config['SESSION_COOKIE_HTTPONLY'] = False\n",
             ],
             &[
