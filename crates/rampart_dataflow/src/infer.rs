@@ -437,6 +437,27 @@ fn inst_const(ctx: &Ctx, kind: &InstKind, consts: &[Option<Const>]) -> Option<Co
             operand,
             ..
         } => Some(Const::Bool(!truthy(operand_const(operand, consts)?))),
+        InstKind::UnOp {
+            op: UnOp::Neg,
+            operand,
+            ..
+        } => match operand_const(operand, consts)? {
+            Const::Int(i) => Some(Const::Int(i.checked_neg()?)),
+            Const::Float(f) => Some(Const::Float(-f)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Orders two numeric or two string constants.
+fn compare(a: &Const, b: &Const) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Const::Int(x), Const::Int(y)) => Some(x.cmp(y)),
+        (Const::Int(x), Const::Float(y)) => (*x as f64).partial_cmp(y),
+        (Const::Float(x), Const::Int(y)) => x.partial_cmp(&(*y as f64)),
+        (Const::Float(x), Const::Float(y)) => x.partial_cmp(y),
+        (Const::Str(x), Const::Str(y)) => Some(x.cmp(y)),
         _ => None,
     }
 }
@@ -449,6 +470,17 @@ fn fold_binop(op: BinOp, l: &Const, r: &Const) -> Option<Const> {
         (BinOp::Add, Const::Int(a), Const::Int(b)) => Const::Int(a.checked_add(*b)?),
         (BinOp::Sub, Const::Int(a), Const::Int(b)) => Const::Int(a.checked_sub(*b)?),
         (BinOp::Mul, Const::Int(a), Const::Int(b)) => Const::Int(a.checked_mul(*b)?),
+        (BinOp::Div, Const::Int(a), Const::Int(b)) => Const::Int(a.checked_div(*b)?),
+        (BinOp::Mod, Const::Int(a), Const::Int(b)) => Const::Int(a.checked_rem(*b)?),
+        (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge, a, b) => {
+            let ord = compare(a, b)?;
+            Const::Bool(match op {
+                BinOp::Lt => ord.is_lt(),
+                BinOp::Le => ord.is_le(),
+                BinOp::Gt => ord.is_gt(),
+                _ => ord.is_ge(),
+            })
+        }
         (BinOp::Eq, a, b) => Const::Bool(a == b),
         (BinOp::Ne, a, b) => Const::Bool(a != b),
         (BinOp::And, a, b) => {

@@ -77,6 +77,17 @@ const CONVERSIONS: &[(&str, &str, &str)] = &[
     ("java.util.UUID", "fromString", "uuid"),
 ];
 
+/// Map types whose `put`/`get` with constant keys lower to keyed element accesses.
+const MAP_TYPES: &[&str] = &[
+    "java.util.Map",
+    "java.util.HashMap",
+    "java.util.LinkedHashMap",
+    "java.util.TreeMap",
+    "java.util.concurrent.ConcurrentHashMap",
+    "java.util.Hashtable",
+    "java.util.Properties",
+];
+
 const PRIMITIVE_NUMERIC: &[&str] = &["int", "long", "short", "byte", "double", "float", "char"];
 
 pub fn lower(file: &SourceFile, tree: &Tree) -> Module {
@@ -1686,6 +1697,11 @@ impl<'a> Lowerer<'a> {
     }
 
     fn field_access(&mut self, n: Node, span: Span) -> Operand {
+        // A fully qualified class (`org.apache.commons.io.FilenameUtils`) names a class, not a
+        // chain of field reads.
+        if let Some(path) = self.static_path(n) {
+            return self.global(path, span);
+        }
         let field = n
             .child_by_field_name("field")
             .map(|f| self.text(f).to_string())
@@ -1789,6 +1805,11 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        if let Some(o) = obj {
+            if let Some(op) = self.map_access(o, &name, n, span) {
+                return op;
+            }
+        }
         let callee = match obj {
             // Unqualified calls dispatch on `this` in instance context (so overrides in
             // subclasses resolve), and name the class's method in static context.
@@ -1816,6 +1837,22 @@ impl<'a> Lowerer<'a> {
             Some(o) => {
                 let recv = self.expr(o);
                 let receiver = self.materialize(recv, span);
+                if matches!(name.as_str(), "append" | "insert") {
+                    // Builders return themselves: `sb.append(a).append(b)` appends both to `sb`.
+                    let args = self.args(n.child_by_field_name("arguments"));
+                    self.emit(
+                        InstKind::Call {
+                            dst: None,
+                            callee: Callee::Method {
+                                receiver,
+                                name: name.clone(),
+                            },
+                            args,
+                        },
+                        span,
+                    );
+                    return Operand::Var(receiver);
+                }
                 Callee::Method {
                     receiver,
                     name: name.clone(),
@@ -1833,6 +1870,72 @@ impl<'a> Lowerer<'a> {
             span,
         );
         Operand::Var(dst)
+    }
+
+    /// `map.put("k", v)` and `map.get("k")` on a local declared as a `java.util` map are element
+    /// stores and loads with a constant key, so each key keeps its own taint.
+    fn map_access(&mut self, recv: Node, method: &str, call: Node, span: Span) -> Option<Operand> {
+        if recv.kind() != "identifier" || !matches!(method, "put" | "get" | "getOrDefault") {
+            return None;
+        }
+        let name = self.text(recv);
+        let var = self.f().b.lookup(name)?;
+        let ty = self.f().b.func.locals.get(var as usize)?.ty.clone()?;
+        if !MAP_TYPES.contains(&ty.as_str()) {
+            return None;
+        }
+        let list = call.child_by_field_name("arguments")?;
+        let mut c = list.walk();
+        let args: Vec<Node> = list.named_children(&mut c).collect();
+        let key = self.const_expr(*args.first()?)?;
+        match (method, args.len()) {
+            ("put", 2) => {
+                let value = self.expr(args[1]);
+                let old = self.temp();
+                self.emit(
+                    InstKind::LoadIndex {
+                        dst: old,
+                        obj: var,
+                        key: Operand::Const(key.clone()),
+                    },
+                    span,
+                );
+                self.emit(
+                    InstKind::StoreIndex {
+                        obj: var,
+                        key: Operand::Const(key),
+                        src: value,
+                    },
+                    span,
+                );
+                Some(Operand::Var(old))
+            }
+            ("get", 1) | ("getOrDefault", 2) => {
+                let dst = self.temp();
+                self.emit(
+                    InstKind::LoadIndex {
+                        dst,
+                        obj: var,
+                        key: Operand::Const(key),
+                    },
+                    span,
+                );
+                if let Some(default) = args.get(1) {
+                    let d = self.expr(*default);
+                    let joined = self.temp();
+                    self.emit(
+                        InstKind::Unknown {
+                            dst: joined,
+                            operands: vec![Operand::Var(dst), d],
+                        },
+                        span,
+                    );
+                    return Some(Operand::Var(joined));
+                }
+                Some(Operand::Var(dst))
+            }
+            _ => None,
+        }
     }
 
     fn new_expr(&mut self, n: Node, span: Span) -> Operand {
