@@ -672,7 +672,72 @@ fn js_session_options<'t>(obj: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
 // ---------------------------------------------------------------------------------------------
 // Java
 
+/// A servlet `Cookie` handed over at `at` (to `addCookie`, or returned from a helper): the
+/// cookie expression is a `new Cookie(...)` or a variable holding one, whose setters are read
+/// from the same function.
+fn java_servlet_cookie<'t>(
+    at: Node<'t>,
+    display: String,
+    cookie: Node<'t>,
+    src: &str,
+    out: &mut Vec<Issue<'t>>,
+) {
+    let (creation, var) = match cookie.kind() {
+        "object_creation_expression" => (cookie, None),
+        "identifier" => {
+            let var = ast::text(cookie, src);
+            match creation_of(at, var, src) {
+                Some(c) if c.kind() == "object_creation_expression" => (c, Some(var)),
+                // Built by a helper or passed in: judged where it is built.
+                _ => return,
+            }
+        }
+        _ => return,
+    };
+    let Some(created) = ast::call(creation, src, Language::Java) else {
+        return;
+    };
+    if created.name != "Cookie" {
+        return;
+    }
+    let mut secure = Flag::Missing;
+    let mut http_only = Flag::Missing;
+    if let Some(var) = var {
+        for setter in ast::calls(scope_of(at), src, Language::Java) {
+            if setter.receiver.map(|r| ast::text(r, src)) != Some(var) {
+                continue;
+            }
+            let value = setter.positional(0).map(|v| ast::text(v, src));
+            match (setter.name.as_str(), value) {
+                ("setSecure", Some(v)) => secure = Flag::from_text(v),
+                ("setHttpOnly", Some(v)) => http_only = Flag::from_text(v),
+                ("setMaxAge", _) if is_zero_or_negative(setter.positional(0), src) => return,
+                _ => {}
+            }
+        }
+    }
+    judge(
+        Cookie {
+            node: at,
+            display,
+            name: literal_or_text(created.positional(0), src),
+            value: literal_or_text(created.positional(1), src).unwrap_or_default(),
+            secure,
+            http_only,
+        },
+        out,
+    );
+}
+
 fn java<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
+    if node.kind() == "return_statement" {
+        // `return cookie;` from a cookie factory method.
+        if let Some(value) = ast::named_children(node).into_iter().next() {
+            let display = ast::text(node, src).chars().take(60).collect();
+            java_servlet_cookie(node, display, value, src, out);
+        }
+        return;
+    }
     if node.kind() != "method_invocation" {
         return;
     }
@@ -681,56 +746,9 @@ fn java<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
     };
     match call.name.as_str() {
         "addCookie" => {
-            let Some(arg) = call.positional(0) else {
-                return;
-            };
-            let (creation, var) = match arg.kind() {
-                "object_creation_expression" => (arg, None),
-                "identifier" => {
-                    let var = ast::text(arg, src);
-                    match creation_of(node, var, src) {
-                        Some(c) if c.kind() == "object_creation_expression" => (c, Some(var)),
-                        // Built by a helper or passed in: judged where it is built.
-                        _ => return,
-                    }
-                }
-                _ => return,
-            };
-            let Some(created) = ast::call(creation, src, Language::Java) else {
-                return;
-            };
-            if created.name != "Cookie" {
-                return;
+            if let Some(arg) = call.positional(0) {
+                java_servlet_cookie(node, ast::call_display(&call, src), arg, src, out);
             }
-            let mut secure = Flag::Missing;
-            let mut http_only = Flag::Missing;
-            if let Some(var) = var {
-                for setter in ast::calls(scope_of(node), src, Language::Java) {
-                    if setter.receiver.map(|r| ast::text(r, src)) != Some(var) {
-                        continue;
-                    }
-                    let value = setter.positional(0).map(|v| ast::text(v, src));
-                    match (setter.name.as_str(), value) {
-                        ("setSecure", Some(v)) => secure = Flag::from_text(v),
-                        ("setHttpOnly", Some(v)) => http_only = Flag::from_text(v),
-                        ("setMaxAge", _) if is_zero_or_negative(setter.positional(0), src) => {
-                            return
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            judge(
-                Cookie {
-                    node,
-                    display: ast::call_display(&call, src),
-                    name: literal_or_text(created.positional(0), src),
-                    value: literal_or_text(created.positional(1), src).unwrap_or_default(),
-                    secure,
-                    http_only,
-                },
-                out,
-            );
         }
         "from" | "fromClientResponse"
             if call
@@ -995,6 +1013,32 @@ fn go_field<'t>(literal: Node<'t>, field: &str, src: &str) -> Option<Node<'t>> {
 }
 
 fn go<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
+    if node.kind() == "return_statement" {
+        // `return &http.Cookie{...}` from a cookie constructor.
+        let value = ast::named_children(node)
+            .into_iter()
+            .next()
+            .map(|v| match v.kind() {
+                "expression_list" => ast::named_children(v).into_iter().next().unwrap_or(v),
+                _ => v,
+            });
+        if let Some((literal, secure, http_only)) = value.and_then(|v| go_cookie(v, node, src)) {
+            judge(
+                Cookie {
+                    node,
+                    display: ast::text(node, src).chars().take(60).collect(),
+                    name: literal_or_text(go_field(literal, "Name", src), src),
+                    value: go_field(literal, "Value", src)
+                        .map(|v| ast::text(v, src).to_string())
+                        .unwrap_or_default(),
+                    secure,
+                    http_only,
+                },
+                out,
+            );
+        }
+        return;
+    }
     if node.kind() != "call_expression" {
         return;
     }
@@ -1114,6 +1158,7 @@ mod tests {
                 "class C {\n  void login(HttpServletResponse response, String token) {\n    Cookie cookie = new Cookie(\"JSESSIONID\", token);\n    cookie.setPath(\"/\");\n    response.addCookie(cookie);\n  }\n}\n",
                 "class C {\n  void login(HttpServletResponse response, String token) {\n    Cookie cookie = new Cookie(\"auth_token\", token);\n    cookie.setHttpOnly(true);\n    cookie.setSecure(false);\n    response.addCookie(cookie);\n  }\n}\n",
                 "class C {\n  void f(HttpServletResponse response) {\n    response.addCookie(new Cookie(\"remember_me\", value));\n  }\n}\n",
+                "class CookieUtil {\n  static Cookie sessionCookie(String id) {\n    Cookie c = new Cookie(\"SESSION\", id);\n    c.setPath(\"/\");\n    return c;\n  }\n}\n",
                 "class C {\n  ResponseEntity<?> f(String jwt) {\n    ResponseCookie c = ResponseCookie.from(\"access_token\", jwt).httpOnly(true).path(\"/\").build();\n    return ok(c);\n  }\n}\n",
             ],
             &[
@@ -1121,6 +1166,7 @@ mod tests {
                 "class C {\n  void logout(HttpServletResponse response) {\n    Cookie cookie = new Cookie(\"token\", null);\n    cookie.setMaxAge(0);\n    response.addCookie(cookie);\n  }\n}\n",
                 "class C {\n  void f(HttpServletResponse response) {\n    response.addCookie(cookieFactory.session(token));\n  }\n}\n",
                 "class C {\n  ResponseCookie f(String jwt) {\n    return ResponseCookie.from(\"access_token\", jwt).httpOnly(true).secure(true).build();\n  }\n}\n",
+                "class CookieUtil {\n  static Cookie sessionCookie(String id) {\n    Cookie c = new Cookie(\"SESSION\", id);\n    c.setSecure(true);\n    c.setHttpOnly(true);\n    return c;\n  }\n}\n",
             ],
         );
     }
@@ -1155,6 +1201,7 @@ mod tests {
                 "package main\n\nfunc login(w http.ResponseWriter, r *http.Request) {\n\tcookie := &http.Cookie{Name: \"session\", Value: sid, HttpOnly: true}\n\thttp.SetCookie(w, cookie)\n}\n",
                 "package main\n\nfunc login(c *gin.Context) {\n\tc.SetCookie(\"token\", token, 3600, \"/\", \"\", false, true)\n}\n",
                 "package main\n\nfunc login(w http.ResponseWriter) {\n\tc := http.Cookie{Name: \"auth\", Value: tok, Secure: true}\n\thttp.SetCookie(w, &c)\n}\n",
+                "package main\n\nfunc sessionCookie(v string) *http.Cookie {\n\treturn &http.Cookie{Name: \"session\", Value: v, Path: \"/\"}\n}\n",
             ],
             &[
                 "package main\n\nfunc login(w http.ResponseWriter) {\n\thttp.SetCookie(w, &http.Cookie{Name: \"session_token\", Value: token, Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})\n}\n",
