@@ -18,6 +18,8 @@ mod unpinned_packages;
 #[cfg(test)]
 mod fixtures;
 
+pub(crate) use secret_in_env::is_secret_name;
+
 use rampart_core::{Finding, Location, RuleMeta};
 use rampart_syntax::SourceFile;
 use tree_sitter::{Node, Tree};

@@ -7,7 +7,9 @@ rampart_core::declare_rule! {
     /// Reports passwords and tokens written into Terraform: a literal string (or a variable
     /// default, or a local that resolves to a literal) in settings such as `password`,
     /// `master_password`, `admin_password`, `administrator_login_password`, `auth_token` or
-    /// `root_password` of resources and module calls, including nested blocks; and literal values
+    /// `root_password` of resources and module calls, including nested blocks; secret-named keys
+    /// with literal values in setting maps (a Lambda function's environment variables, App Service
+    /// `app_settings`); and literal values
     /// stored in `aws_secretsmanager_secret_version` (`secret_string`) or a `SecureString`
     /// `aws_ssm_parameter`.
     ///
@@ -82,6 +84,31 @@ fn literal<'a>(m: &Module<'a>, attr: &'a Attr) -> Option<(String, &'a Location, 
     }
 }
 
+/// A secret-named key with a literal value in a map of settings, such as a Lambda function's
+/// `environment { variables = { API_KEY = "..." } }` or an App Service's `app_settings`.
+fn secret_in_map(m: &Module, attr: &Attr) -> Option<(String, String)> {
+    if matches!(
+        attr.name.as_str(),
+        "tags" | "tags_all" | "labels" | "metadata"
+    ) {
+        return None;
+    }
+    let Expr::Object(fields) = &attr.value else {
+        return None;
+    };
+    fields.iter().find_map(|(k, v)| {
+        if !crate::dockerfile::is_secret_name(k) {
+            return None;
+        }
+        match m.eval(v) {
+            Expr::Str(s) if !is_placeholder(&s) && !s.chars().all(|c| c.is_ascii_digit()) => {
+                Some((k.clone(), s))
+            }
+            _ => None,
+        }
+    })
+}
+
 fn is_placeholder(s: &str) -> bool {
     let t = s.trim();
     t.is_empty()
@@ -99,6 +126,22 @@ fn walk<'a>(
     out: &mut Vec<Finding>,
 ) {
     for attr in &b.attrs {
+        if let Some((key, secret)) = secret_in_map(m, attr) {
+            if seen.insert((attr.location.path.clone(), attr.location.span.start_line)) {
+                out.push(report(
+                    &TF_HARDCODED_PASSWORD,
+                    &attr.location,
+                    format!(
+                        "`{key}` in `{}` of `{address}` is hard-coded (`{}`)",
+                        attr.name,
+                        mask(&secret)
+                    ),
+                    address,
+                    format!("{} {key} literal", attr.name),
+                ));
+            }
+            continue;
+        }
         if !SECRET_SETTINGS.contains(&attr.name.as_str()) {
             continue;
         }
@@ -224,12 +267,12 @@ mod tests {
     #[test]
     fn flags_literals_and_variable_defaults() {
         let vars = "variable \"db_password\" {\n  description = \"Database password\"\n  type        = string\n  default     = \"ChangeMe123!\"\n  sensitive   = true\n}\n";
-        let main = "resource \"aws_db_instance\" \"app\" {\n  username = \"admin\"\n  password = var.db_password\n}\nresource \"aws_elasticache_replication_group\" \"cache\" {\n  auth_token = \"redis-auth-token-1234567890\"\n}\nresource \"azurerm_linux_virtual_machine\" \"vm\" {\n  admin_password = \"P@ssw0rd1234!\"\n}\nresource \"aws_secretsmanager_secret_version\" \"db\" {\n  secret_id     = aws_secretsmanager_secret.db.id\n  secret_string = jsonencode({ username = \"admin\", password = \"Sup3rS3cret!\" })\n}\n";
+        let main = "resource \"aws_db_instance\" \"app\" {\n  username = \"admin\"\n  password = var.db_password\n}\nresource \"aws_elasticache_replication_group\" \"cache\" {\n  auth_token = \"redis-auth-token-1234567890\"\n}\nresource \"azurerm_linux_virtual_machine\" \"vm\" {\n  admin_password = \"P@ssw0rd1234!\"\n}\nresource \"aws_lambda_function\" \"api\" {\n  environment {\n    variables = {\n      TABLE_NAME = \"items\"\n      STRIPE_SECRET_KEY = \"sk_live_51Habcdefghijkl\"\n    }\n  }\n}\nresource \"aws_secretsmanager_secret_version\" \"db\" {\n  secret_id     = aws_secretsmanager_secret.db.id\n  secret_string = jsonencode({ username = \"admin\", password = \"Sup3rS3cret!\" })\n}\n";
         let got: Vec<_> = run(&[("db/variables.tf", vars), ("db/main.tf", main)])
             .into_iter()
             .filter(|f| f.rule_id == TF_HARDCODED_PASSWORD.id)
             .collect();
-        assert_eq!(got.len(), 4, "{got:?}");
+        assert_eq!(got.len(), 5, "{got:?}");
         let var = got
             .iter()
             .find(|f| f.location.path == "db/variables.tf")
@@ -263,6 +306,16 @@ resource "aws_rds_cluster" "d" {
 resource "aws_secretsmanager_secret_version" "db" {
   secret_id     = aws_secretsmanager_secret.db.id
   secret_string = jsonencode({ username = "admin", password = random_password.db.result })
+}
+resource "aws_lambda_function" "api" {
+  environment {
+    variables = {
+      TABLE_NAME     = aws_dynamodb_table.items.name
+      API_KEY        = var.api_key
+      TOKEN_TTL      = "3600"
+    }
+  }
+  tags = { SecretRotation = "enabled" }
 }
 resource "aws_ssm_parameter" "url" {
   name  = "/app/api_url"

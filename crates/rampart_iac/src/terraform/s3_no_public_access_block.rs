@@ -62,18 +62,23 @@ const SETTINGS: &[&str] = &[
 pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
     let blocks = m.resources("aws_s3_bucket_public_access_block");
     for r in blocks.chain(m.module_calls("terraform-aws-modules/s3-bucket")) {
-        for name in SETTINGS {
-            if let Some((v, attr)) = setting(m, r.block, name) {
-                if v.as_bool() == Some(false) {
-                    out.push(report(
-                        &TF_S3_NO_PUBLIC_ACCESS_BLOCK,
-                        &attr.location,
-                        format!("`{}` turns off `{name}`", r.address()),
-                        &r.address(),
-                        format!("{name} = false"),
-                    ));
-                }
-            }
+        // One finding per block, at the first setting turned off, naming all of them.
+        let off: Vec<(&str, &super::Attr)> = SETTINGS
+            .iter()
+            .filter_map(|name| {
+                let (v, attr) = setting(m, r.block, name)?;
+                (v.as_bool() == Some(false)).then_some((*name, attr))
+            })
+            .collect();
+        if let Some((_, first)) = off.first() {
+            let names: Vec<String> = off.iter().map(|(n, _)| format!("`{n}`")).collect();
+            out.push(report(
+                &TF_S3_NO_PUBLIC_ACCESS_BLOCK,
+                &first.location,
+                format!("`{}` turns off {}", r.address(), names.join(", ")),
+                &r.address(),
+                "public access block disabled",
+            ));
         }
     }
     if m.resources("aws_s3_account_public_access_block")
