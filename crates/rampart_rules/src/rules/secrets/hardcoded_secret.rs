@@ -18,7 +18,10 @@ rampart_core::declare_rule! {
     /// `dummy`, `test`), empty and short values, environment lookups, and names that only
     /// mention a secret (`password_field`, `token_type`, `PASSWORD_RESET_URL`, `secret_name`)
     /// are not reported. Findings in test code (`tests/`, `test_*.py`, `*.spec.ts`,
-    /// `*Test.java`) get a lower severity and confidence. Messages never show a secret in full.
+    /// `*Test.java`) get a lower severity and confidence, sample payloads in API schemas
+    /// (`"example": {...}`) are skipped unless they hold a vendor credential, and lines already
+    /// reviewed for other scanners (`# pragma: allowlist secret`, `gitleaks:allow`) are
+    /// skipped. Messages never show a secret in full.
     ///
     /// ## Why is this bad
     /// Source code is copied, shared, pushed to public repositories and kept forever in version
@@ -74,6 +77,9 @@ impl StructuralRule for HardcodedSecret {
             let Some(hit) = judge(node, src, language) else {
                 return;
             };
+            if allowlisted(ctx, node) {
+                return;
+            }
             let example = in_example_context(node, src);
             // Sample payloads hold made-up passwords; only a real credential format still counts.
             if example && !hit.known_format {
@@ -98,6 +104,14 @@ impl StructuralRule for HardcodedSecret {
             );
         });
     }
+}
+
+/// Markers other secret scanners honour on the literal's line (detect-secrets, gitleaks): the
+/// author has already reviewed the value as not a secret.
+fn allowlisted(ctx: &FileContext<'_>, node: Node<'_>) -> bool {
+    let line = node.end_position().row as u32 + 1;
+    let text = ctx.file.lines.line_text(&ctx.file.text, line);
+    text.contains("pragma: allowlist secret") || text.contains("gitleaks:allow")
 }
 
 struct Hit {
@@ -720,6 +734,7 @@ mod tests {
                 "def auth(username, password):\n    if isinstance(password, str):\n        password = password.encode(\"latin1\")\n",
                 "def get_password_hint():\n    \"\"\"Returns 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 as sample.\"\"\"\n    return \"Use at least 8 characters\"\n",
                 "labels = {\"password\": \"Passwort\", \"confirm_password\": \"Confirm password\"}\n",
+                "TEST_PASSWORD = \"Sup3rS3cret!\"  # pragma: allowlist secret\n",
             ],
         );
     }
