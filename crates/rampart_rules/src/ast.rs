@@ -1275,9 +1275,9 @@ impl<'a> StringResolver<'a> {
         let constants = self.constants.get_or_init(|| {
             let mut constants = string_constants(self.root, self.src, self.language);
             if self.language == Language::Java {
-                for (field, key) in java_value_fields(self.root, self.src) {
-                    if let Some(v) = self.settings.get(&key) {
-                        constants.entry(field).or_insert_with(|| v.to_string());
+                for (field, key, default) in java_value_fields(self.root, self.src) {
+                    if let Some(v) = self.settings.get(&key).map(str::to_string).or(default) {
+                        constants.entry(field).or_insert(v);
                     }
                 }
             }
@@ -1346,7 +1346,11 @@ impl<'a> StringResolver<'a> {
                     return None;
                 }
                 let key = self.resolve_depth(c.positional(0)?, depth + 1)?;
-                self.setting(&key)
+                // `getProperty("k", "default")`.
+                self.setting(&key).or_else(|| {
+                    c.positional(1)
+                        .and_then(|d| self.resolve_depth(d, depth + 1))
+                })
             }
         }
     }
@@ -1500,8 +1504,9 @@ fn guess_call_language(kind: &str) -> Option<Language> {
     }
 }
 
-/// Java fields annotated `@Value("${key}")` or `@Value("${key:default}")`: (field, key).
-fn java_value_fields(root: Node<'_>, src: &str) -> Vec<(String, String)> {
+/// Java fields annotated `@Value("${key}")` or `@Value("${key:default}")`:
+/// (field, key, default).
+fn java_value_fields(root: Node<'_>, src: &str) -> Vec<(String, String, Option<String>)> {
     let mut out = Vec::new();
     for field in descendants_of_kind(root, &["field_declaration", "formal_parameter"]) {
         let Some(mods) = named_children(field)
@@ -1530,13 +1535,17 @@ fn java_value_fields(root: Node<'_>, src: &str) -> Vec<(String, String)> {
             let Some(key) = lit.strip_prefix("${").and_then(|k| k.strip_suffix('}')) else {
                 continue;
             };
-            let key = key.split(':').next().unwrap_or(key).to_string();
+            // `${key:default}`: the default applies when no settings file has the key.
+            let (key, default) = match key.split_once(':') {
+                Some((k, d)) => (k.to_string(), Some(d.to_string())),
+                None => (key.to_string(), None),
+            };
             let names = descendants_of_kind(field, &["variable_declarator"])
                 .into_iter()
                 .filter_map(|d| d.child_by_field_name("name"))
                 .chain(field.child_by_field_name("name"));
             for n in names {
-                out.push((text(n, src).to_string(), key.clone()));
+                out.push((text(n, src).to_string(), key.clone(), default.clone()));
             }
         }
     }
@@ -1668,7 +1677,7 @@ mod tests {
 
     #[test]
     fn resolves_constants_locals_and_settings() {
-        let java = "class C { private static final String ALGO = \"DES\"; @Value(\"${crypto.alg}\") private String alg;\n void f() { String mode = \"/ECB\"; g(ALGO + mode); g(this.alg); g(props.getProperty(\"crypto.alg\")); } }";
+        let java = "class C { private static final String ALGO = \"DES\"; @Value(\"${crypto.alg}\") private String alg;\n @Value(\"${crypto.mode:CBC}\") String mode2;\n void f() { String mode = \"/ECB\"; g(ALGO + mode); g(this.alg); g(props.getProperty(\"crypto.alg\")); g(mode2); g(env.getProperty(\"missing\", \"AES\")); } }";
         let mut settings = ProjectSettings::default();
         settings.insert("crypto.alg", "RC4");
         with_tree(Language::Java, java, |root| {
@@ -1686,7 +1695,9 @@ mod tests {
                 [
                     Some("DES/ECB".into()),
                     Some("RC4".into()),
-                    Some("RC4".into())
+                    Some("RC4".into()),
+                    Some("CBC".into()),
+                    Some("AES".into())
                 ]
             );
         });
