@@ -172,7 +172,10 @@ fn is_filler_token(token: &str) -> bool {
     {
         return true;
     }
-    distinct_chars(token) < 8 || longest_run(token) >= 6
+    // Generated credentials always mix in digits; `sk-lang-selector-dropdown` is a CSS class.
+    distinct_chars(token) < 8
+        || longest_run(token) >= 6
+        || !token.chars().any(|c| c.is_ascii_digit())
 }
 
 /// How a literal's name says it holds a secret.
@@ -861,6 +864,7 @@ mod tests {
             "sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxx",
             "AKIAXXXXXXXXXXXXXXXX",
             "ghp_yourtokenhere",
+            "sk-lang-selector-dropdown-menu",
             "skeleton-key",
         ] {
             assert_eq!(find_format(text), None, "{text}");
