@@ -20,6 +20,7 @@ use names::{is_interface_name, predefined, WELL_KNOWN};
 use rampart_core::Span;
 use rampart_syntax::SourceFile;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::cell::RefCell;
 use tree_sitter::{Node, Tree};
 
 /// Expressions nested deeper than this lower to `Unknown` (bounds recursion on generated code).
@@ -111,6 +112,8 @@ struct Lowerer<'a> {
     declared: FxHashMap<String, String>,
     /// The namespace of the first namespace declaration (empty: global namespace).
     namespace: String,
+    /// Simple type names already resolved (the usings do not change while lowering).
+    resolved: RefCell<FxHashMap<String, String>>,
     module: Module,
     classes: Vec<ClassCx>,
     fns: Vec<FnCx>,
@@ -127,6 +130,7 @@ impl<'a> Lowerer<'a> {
             aliases: FxHashMap::default(),
             declared: FxHashMap::default(),
             namespace: String::new(),
+            resolved: RefCell::new(FxHashMap::default()),
             module: Module {
                 path: file.rel_path.clone(),
                 language: file.language,
@@ -291,6 +295,17 @@ impl<'a> Lowerer<'a> {
     /// other project namespace is imported; otherwise they stay simple (ambiguous).
     fn resolve_simple(&self, name: &str) -> String {
         let name = name.strip_prefix('@').unwrap_or(name);
+        if let Some(q) = self.resolved.borrow().get(name) {
+            return q.clone();
+        }
+        let q = self.resolve_uncached(name);
+        self.resolved
+            .borrow_mut()
+            .insert(name.to_string(), q.clone());
+        q
+    }
+
+    fn resolve_uncached(&self, name: &str) -> String {
         if let Some(q) = self.aliases.get(name) {
             return q.clone();
         }
