@@ -317,6 +317,11 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                     if let Some(vt) = out.vars.get_mut(&v) {
                         sanitize_var(vt, classes, needs_norm);
                     }
+                    if !needs_norm {
+                        if let Some(p) = self.access_path(v) {
+                            out.guarded.push((p.into_boxed_str(), classes));
+                        }
+                    }
                 }
                 let changed = match &mut inputs[succ] {
                     Some(existing) => existing.join(&out),
@@ -579,13 +584,42 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         self.summary.ret.join(&t);
         if let (Some(e), Operand::Var(v)) = (self.entry, op) {
             if let Some(class) = e.returns_sink {
-                let own = state.get(*v).map(|x| x.own.clone()).unwrap_or_default();
+                let Some(own) = self.response_body(state, *v) else {
+                    return;
+                };
                 let span = self.return_span(block, *v);
                 let callee = format!("return from {}", short_name(&self.func.qualified_name));
                 for l in &own.0 {
                     self.hit(l, class, span, callee.clone(), false);
                 }
             }
+        }
+    }
+
+    /// The taint of a handler's response body: a returned value, or the first item of a
+    /// `(body, status, headers)` tuple unless its headers declare a non-HTML content type.
+    fn response_body(&self, state: &State, v: VarId) -> Option<Taint> {
+        let Some(InstKind::MakeList { items, .. }) = self.def_kind(v) else {
+            return Some(state.get(v).map(|x| x.own.clone()).unwrap_or_default());
+        };
+        for item in items.iter().skip(1) {
+            let Operand::Var(h) = item else { continue };
+            if let Some(InstKind::MakeMap { entries, .. }) = self.def_kind(*h) {
+                for (k, val) in entries {
+                    let is_ct = k
+                        .as_deref()
+                        .is_some_and(|k| k.eq_ignore_ascii_case("content-type"));
+                    if let (true, Some(Const::Str(ct))) = (is_ct, self.const_of(val)) {
+                        if !ct.contains("html") {
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        match items.first() {
+            Some(Operand::Var(b)) => Some(state.get(*b).map(|x| x.own.clone()).unwrap_or_default()),
+            _ => None,
         }
     }
 
@@ -941,7 +975,55 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
             }
         }
         self.widen_sources(&mut out.own, span);
+        if !state.guarded.is_empty() && !out.own.is_empty() {
+            if let Some(p) = self.access_path(dst) {
+                for (g, classes) in &state.guarded {
+                    if **g == *p {
+                        out.own.sanitize(*classes, false);
+                    }
+                }
+            }
+        }
         state.set(dst, out);
+    }
+
+    /// The access path a variable was read from: `req.query.sort`, `flask.request.args.sort`
+    /// (roots are named variables, parameters or globals).
+    fn access_path(&self, v: VarId) -> Option<String> {
+        let mut fields: Vec<&str> = Vec::new();
+        let mut cur = v;
+        for _ in 0..4 {
+            match self.def_kind(cur) {
+                Some(InstKind::Load { obj, field, .. }) => {
+                    fields.push(field);
+                    cur = *obj;
+                }
+                Some(InstKind::LoadIndex {
+                    obj,
+                    key: Operand::Const(Const::Str(k)),
+                    ..
+                }) => {
+                    fields.push(k);
+                    cur = *obj;
+                }
+                _ => break,
+            }
+        }
+        if fields.is_empty() {
+            return None;
+        }
+        let root = match self.def_kind(cur) {
+            Some(InstKind::Global { path, .. }) => format!("global {path}"),
+            _ => {
+                let name = &self.func.locals.get(cur as usize)?.name;
+                if name.starts_with('$') {
+                    return None;
+                }
+                format!("{name}#{cur}")
+            }
+        };
+        fields.reverse();
+        Some(format!("{root}.{}", fields.join(".")))
     }
 
     fn property_sink(&mut self, obj: VarId, field: &str, t: &Taint, span: Span) {
@@ -1166,6 +1248,19 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         }
         let sinks: Vec<&SinkModel> = sinks.iter().filter(|s| !s.property).collect();
         let is_sink = !sinks.is_empty();
+        // Queries, requests and commands return what the database, server or process produced,
+        // not the input; path builders, markup wrappers and parsers return the input, changed.
+        let result_is_new_data = sinks.iter().any(|s| {
+            matches!(
+                s.class,
+                VulnClass::Sql
+                    | VulnClass::Nosql
+                    | VulnClass::Ssrf
+                    | VulnClass::Command
+                    | VulnClass::Ldap
+                    | VulnClass::Xpath
+            )
+        });
         if is_sink {
             let text = self.callee_text(span, path.map(|p| p.as_ref()).or(name).unwrap_or("?"));
             for s in sinks {
@@ -1247,8 +1342,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 }
             }
         }
-        // A sink's result is data the sink produced (rows, a response), not the input.
-        if default_return && !is_sink {
+        if default_return && !result_is_new_data {
             for t in &arg_taints {
                 result.join(t);
             }

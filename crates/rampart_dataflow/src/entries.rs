@@ -142,7 +142,11 @@ fn registrations(
                 });
                 for a in args.iter().skip(e.callbacks as usize) {
                     let Operand::Var(v) = a.value else { continue };
-                    if let Some(Some(Sym::Func(f))) = facts.syms.get(v as usize) {
+                    let handler = match facts.syms.get(v as usize) {
+                        Some(Some(Sym::Func(f))) => Some(*f),
+                        _ => wrapped_handler(func, facts, v),
+                    };
+                    if let Some(f) = &handler {
                         let reg = match &route {
                             Some(r) => format!("{path}(\"{r}\")"),
                             None => path.to_string(),
@@ -157,6 +161,22 @@ fn registrations(
             }
         }
     }
+}
+
+/// `asyncHandler(async (req, res) => ...)`: a handler wrapped by a call; the wrapped function.
+fn wrapped_handler(func: &Function, facts: &FuncFacts, v: u32) -> Option<FuncKey> {
+    let (b, i) = facts.def.get(v as usize).copied().flatten()?;
+    let InstKind::Call { args, .. } = &func.blocks.get(b as usize)?.insts.get(i as usize)?.kind
+    else {
+        return None;
+    };
+    args.iter().find_map(|a| match a.value {
+        Operand::Var(x) => match facts.syms.get(x as usize) {
+            Some(Some(Sym::Func(f))) => Some(*f),
+            _ => None,
+        },
+        Operand::Const(_) => None,
+    })
 }
 
 /// `app.route` with `app = Flask(__name__)` at module level: `flask.Flask.route`.

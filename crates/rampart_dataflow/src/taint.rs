@@ -243,6 +243,9 @@ impl VarTaint {
 #[derive(Debug, Clone, Default)]
 pub struct State {
     pub vars: FxHashMap<VarId, VarTaint>,
+    /// Access paths (`req.query.sort`) a guard proved safe for some classes on this path: a
+    /// later read of the same path is safe too.
+    pub guarded: SmallVec<[(Box<str>, u16); 1]>,
 }
 
 impl State {
@@ -275,6 +278,19 @@ impl State {
     /// Joins `other` into `self`; returns whether anything changed.
     pub fn join(&mut self, other: &State) -> bool {
         let mut changed = false;
+        let before = self.guarded.len();
+        self.guarded
+            .retain(|(p, c)| match other.guarded.iter().find(|(q, _)| q == p) {
+                Some((_, oc)) => {
+                    if *c & oc != *c {
+                        changed = true;
+                    }
+                    *c &= oc;
+                    *c != 0
+                }
+                None => false,
+            });
+        changed |= self.guarded.len() != before;
         for (v, t) in &other.vars {
             match self.vars.get_mut(v) {
                 Some(mine) => changed |= mine.join(t),
