@@ -495,7 +495,7 @@ fn secret_target(lit: Node<'_>, src: &str, language: Language) -> Option<Target>
                     Site::Default,
                 ));
             }
-            "assignment_pattern" => {
+            "assignment_pattern" | "object_assignment_pattern" => {
                 let left = field("left")?;
                 return Some(Target::named(target_name(left, src)?, Site::Default));
             }
@@ -633,7 +633,8 @@ fn target_name(node: Node<'_>, src: &str) -> Option<String> {
         | "field_identifier"
         | "private_property_identifier"
         | "type_identifier"
-        | "shorthand_property_identifier" => {
+        | "shorthand_property_identifier"
+        | "shorthand_property_identifier_pattern" => {
             Some(ast::text(node, src).trim_start_matches('#').to_string())
         }
         "string"
@@ -754,6 +755,7 @@ mod tests {
                     "const GITHUB_TOKEN = \"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\";\n",
                     "const client = new MongoClient('mongodb+srv://admin:Xk92jfQp@cluster0.mongodb.net/app');\n",
                     "class Api {\n  apiKey = 'Zk82jFq01LmNp7Rt5Vw3';\n}\n",
+                    "function connect({ host = 'db', password = 'Pr0d-Passw0rd!' } = {}) {\n  return new Client({ host, password });\n}\n",
                 ],
                 &[
                     "const apiKey = process.env.API_KEY;\nconst secret = process.env.JWT_SECRET || '';\n",
