@@ -275,6 +275,80 @@ impl<'a> Module<'a> {
     }
 }
 
+/// One value of an iteration: `each.key`/`each.value` of a `for_each` resource, or
+/// `<name>.key`/`<name>.value` inside a `dynamic "<name>"` block.
+pub struct Binding<'b> {
+    pub name: &'b str,
+    pub key: Expr,
+    pub value: Expr,
+}
+
+/// Replaces references to the iteration variable in `e` by the bound key or value.
+pub fn bind(e: &Expr, b: &Binding) -> Expr {
+    match e {
+        Expr::Ref(parts) if parts.first().is_some_and(|p| p == b.name) => {
+            let (mut cur, rest) = match parts.get(1).map(String::as_str) {
+                Some("value") => (b.value.clone(), &parts[2..]),
+                Some("key") => (b.key.clone(), &parts[2..]),
+                _ => return Expr::Unknown,
+            };
+            for step in rest {
+                cur = cur.get(step).cloned().unwrap_or(Expr::Unknown);
+            }
+            cur
+        }
+        Expr::Template(parts) => Expr::Template(parts.iter().map(|p| bind(p, b)).collect()),
+        Expr::List(items) => Expr::List(items.iter().map(|i| bind(i, b)).collect()),
+        Expr::Object(fields) => Expr::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), bind(v, b)))
+                .collect(),
+        ),
+        Expr::Call(name, args) => {
+            Expr::Call(name.clone(), args.iter().map(|a| bind(a, b)).collect())
+        }
+        Expr::Cond(c, x, y) => Expr::Cond(
+            Box::new(bind(c, b)),
+            Box::new(bind(x, b)),
+            Box::new(bind(y, b)),
+        ),
+        Expr::Not(x) => Expr::Not(Box::new(bind(x, b))),
+        Expr::Neg(x) => Expr::Neg(Box::new(bind(x, b))),
+        other => other.clone(),
+    }
+}
+
+impl Module<'_> {
+    /// The bindings a `for_each` expression produces: list items keyed by themselves (as
+    /// `toset` does) or map entries; `None` when the collection is not known.
+    pub fn iterations<'b>(&self, name: &'b str, for_each: &Expr) -> Option<Vec<Binding<'b>>> {
+        match self.eval(for_each) {
+            Expr::List(items) => Some(
+                items
+                    .into_iter()
+                    .map(|v| Binding {
+                        name,
+                        key: v.clone(),
+                        value: v,
+                    })
+                    .collect(),
+            ),
+            Expr::Object(fields) => Some(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| Binding {
+                        name,
+                        key: Expr::Str(k),
+                        value: v,
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+}
+
 fn flatten_into(v: Expr, out: &mut Vec<Expr>) {
     match v {
         Expr::List(items) => items.into_iter().for_each(|i| flatten_into(i, out)),

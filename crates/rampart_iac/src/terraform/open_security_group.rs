@@ -1,3 +1,4 @@
+use super::eval::{bind, Binding};
 use super::network::{exposure, is_world};
 use super::{report, setting, Block, Expr, Module};
 use rampart_core::{Finding, Severity};
@@ -8,7 +9,8 @@ rampart_core::declare_rule! {
     /// administrative or database ports (SSH 22, RDP 3389, MySQL 3306, PostgreSQL 5432, Redis,
     /// MongoDB, Elasticsearch...) or on all ports. It reads `ingress` blocks of
     /// `aws_security_group`, `aws_security_group_rule` of type `ingress` and
-    /// `aws_vpc_security_group_ingress_rule`, and the inputs of the `terraform-aws-modules/
+    /// `aws_vpc_security_group_ingress_rule` (expanding `dynamic "ingress"` blocks and `for_each`
+    /// over known collections), and the inputs of the `terraform-aws-modules/
     /// security-group` registry module, with variables and locals resolved. Web ports such as
     /// 80 and 443 open to the world are not reported.
     ///
@@ -55,9 +57,18 @@ rampart_core::declare_rule! {
     }
 }
 
+/// A setting of a rule, evaluated under the iteration it is in, if any.
+fn value(m: &Module, b: &Block, name: &str, binding: Option<&Binding>) -> Option<Expr> {
+    let attr = b.attr(name)?;
+    Some(match binding {
+        Some(bd) => m.eval(&bind(&attr.value, bd)),
+        None => m.eval(&attr.value),
+    })
+}
+
 /// The ports a rule opens: all for protocol `-1`/`all`, else its port range.
-fn opened(m: &Module, b: &Block, protocol_attr: &str) -> Option<String> {
-    let protocol = m.attr(b, protocol_attr).and_then(|p| match p {
+fn opened(m: &Module, b: &Block, protocol_attr: &str, binding: Option<&Binding>) -> Option<String> {
+    let protocol = value(m, b, protocol_attr, binding).and_then(|p| match p {
         Expr::Str(s) => Some(s.to_ascii_lowercase()),
         Expr::Num(n) => Some(n.to_string()),
         _ => None,
@@ -71,21 +82,26 @@ fn opened(m: &Module, b: &Block, protocol_attr: &str) -> Option<String> {
     ) {
         return None;
     }
-    let from = m.attr(b, "from_port")?.as_num()? as i64;
-    let to = m.attr(b, "to_port")?.as_num()? as i64;
+    let from = value(m, b, "from_port", binding)?.as_num()? as i64;
+    let to = value(m, b, "to_port", binding)?.as_num()? as i64;
     exposure(from, to)
 }
 
 /// The first world-open CIDR attribute of a rule.
-fn world_source<'b>(m: &Module, b: &'b Block, attrs: &[&str]) -> Option<(String, &'b super::Attr)> {
+fn world_source<'b>(
+    m: &Module,
+    b: &'b Block,
+    attrs: &[&str],
+    binding: Option<&Binding>,
+) -> Option<(String, &'b super::Attr)> {
     attrs.iter().find_map(|name| {
-        let (v, attr) = setting(m, b, name)?;
+        let v = value(m, b, name, binding)?;
         let cidr = v
             .strings()
             .into_iter()
             .find(|c| is_world(c) && c.contains('/'))?
             .to_string();
-        Some((cidr, attr))
+        Some((cidr, b.attr(name)?))
     })
 }
 
@@ -134,6 +150,7 @@ fn modules(m: &Module, out: &mut Vec<Finding>) {
             m,
             r.block,
             &["ingress_cidr_blocks", "ingress_ipv6_cidr_blocks"],
+            None,
         ) {
             let mut rules: Vec<String> = m
                 .attr(r.block, "ingress_rules")
@@ -202,57 +219,103 @@ fn modules(m: &Module, out: &mut Vec<Finding>) {
     }
 }
 
-pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
-    modules(m, out);
-    let mut push = |address: String, b: &Block, cidr_attrs: &[&str], protocol_attr: &str| {
-        let Some((cidr, attr)) = world_source(m, b, cidr_attrs) else {
-            return;
+/// Judges one ingress rule (a block, or a resource) under each iteration it is expanded to.
+fn judge(
+    m: &Module,
+    address: &str,
+    b: &Block,
+    cidr_attrs: &[&str],
+    protocol_attr: &str,
+    bindings: &[Binding],
+    out: &mut Vec<Finding>,
+) {
+    let runs: Vec<Option<&Binding>> = if bindings.is_empty() {
+        vec![None]
+    } else {
+        bindings.iter().map(Some).collect()
+    };
+    for binding in runs {
+        let Some((cidr, attr)) = world_source(m, b, cidr_attrs, binding) else {
+            continue;
         };
-        let Some(ports) = opened(m, b, protocol_attr) else {
-            return;
+        let Some(ports) = opened(m, b, protocol_attr, binding) else {
+            continue;
         };
         let mut f = report(
             &TF_OPEN_SECURITY_GROUP,
             &attr.location,
             format!("`{address}` allows {ports} from `{cidr}`"),
-            &address,
+            address,
             format!("{ports} from {cidr}"),
         );
         if ports == "all ports" {
             f.severity = Severity::Critical;
         }
         out.push(f);
-    };
-    for r in m.resources("aws_security_group") {
-        for ingress in r.block.blocks_named("ingress") {
-            push(
-                r.address(),
-                ingress,
-                &["cidr_blocks", "ipv6_cidr_blocks"],
-                "protocol",
-            );
+    }
+}
+
+/// The iterations of a `for_each` resource; empty when it has none (or they are unknown).
+fn each<'b>(m: &Module, b: &Block) -> Vec<Binding<'b>> {
+    b.attr("for_each")
+        .and_then(|fe| m.iterations("each", &fe.value))
+        .unwrap_or_default()
+}
+
+pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
+    modules(m, out);
+    const CIDRS: &[&str] = &["cidr_blocks", "ipv6_cidr_blocks"];
+    for ty in ["aws_security_group", "aws_default_security_group"] {
+        for r in m.resources(ty) {
+            let address = r.address();
+            for ingress in r.block.blocks_named("ingress") {
+                judge(m, &address, ingress, CIDRS, "protocol", &[], out);
+            }
+            // `dynamic "ingress" { for_each = ...; content { ... } }`
+            for dynamic in r.block.blocks_named("dynamic") {
+                if dynamic.labels.first().map(String::as_str) != Some("ingress") {
+                    continue;
+                }
+                let (Some(for_each), Some(content)) =
+                    (dynamic.attr("for_each"), dynamic.block("content"))
+                else {
+                    continue;
+                };
+                let iterator = match dynamic.attr("iterator").map(|a| &a.value) {
+                    Some(Expr::Ref(parts)) if parts.len() == 1 => parts[0].as_str(),
+                    _ => "ingress",
+                };
+                if let Some(bindings) = m.iterations(iterator, &for_each.value) {
+                    judge(m, &address, content, CIDRS, "protocol", &bindings, out);
+                }
+            }
         }
     }
     for r in m.resources("aws_security_group_rule") {
         if m.attr(r.block, "type").as_ref().and_then(Expr::as_str) == Some("ingress") {
-            push(
-                r.address(),
+            judge(
+                m,
+                &r.address(),
                 r.block,
-                &["cidr_blocks", "ipv6_cidr_blocks"],
+                CIDRS,
                 "protocol",
+                &each(m, r.block),
+                out,
             );
         }
     }
     for r in m.resources("aws_vpc_security_group_ingress_rule") {
-        push(
-            r.address(),
+        judge(
+            m,
+            &r.address(),
             r.block,
             &["cidr_ipv4", "cidr_ipv6"],
             "ip_protocol",
+            &each(m, r.block),
+            out,
         );
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,6 +362,32 @@ resource "aws_vpc_security_group_ingress_rule" "pg" {
   ip_protocol       = "tcp"
 }
 
+resource "aws_security_group" "app" {
+  dynamic "ingress" {
+    for_each = var.app_ports
+    content {
+      from_port   = ingress.value
+      to_port     = ingress.value
+      protocol    = "tcp"
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+}
+
+variable "app_ports" {
+  default = [80, 443, 3306]
+}
+
+resource "aws_security_group_rule" "each" {
+  for_each          = { ssh = 22, web = 443 }
+  type              = "ingress"
+  from_port         = each.value
+  to_port           = each.value
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+  security_group_id = aws_security_group.app.id
+}
+
 module "web_sg" {
   source              = "terraform-aws-modules/security-group/aws"
   ingress_cidr_blocks = ["0.0.0.0/0"]
@@ -320,7 +409,7 @@ module "db_sg" {
         let got = findings_of(&TF_OPEN_SECURITY_GROUP, text);
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![19, 28, 34, 42, 48],
+            vec![19, 28, 34, 47, 62, 68, 74],
             "{got:?}"
         );
         assert!(got[0]
