@@ -260,3 +260,59 @@ fn deeply_nested_expressions_are_bounded() {
     let out = lower(&code);
     assert!(out.contains("fn#1 C.M"));
 }
+
+#[test]
+fn razor_page_primary_constructor_controller_and_endpoint_extensions() {
+    insta::assert_snapshot!(lower_at(
+        "src/Web/Pages/Search.cshtml.cs",
+        r#"using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Acme.Web.Pages
+{
+    public class SearchModel(ICatalog catalog) : PageModel
+    {
+        [BindProperty(SupportsGet = true)]
+        public string? Query { get; set; }
+
+        public IList<string> Results { get; private set; } = new List<string>();
+
+        public async Task OnGetAsync(string? category)
+        {
+            var term = Query ?? Request.Query["q"].ToString();
+            Results = await catalog.FindAsync(term, category ?? "all");
+            ViewData["Title"] = $"Results for {term}";
+        }
+    }
+
+    [Route("files")]
+    public class FilesController(ILogger<FilesController> logger) : Controller
+    {
+        public IActionResult Index(string name)
+        {
+            logger.LogInformation("Opening {Name}", name);
+            var path = System.IO.Path.Combine("/srv/files", name);
+            return PhysicalFile(path, "text/plain");
+        }
+    }
+
+    public static class CatalogEndpoints
+    {
+        public static RouteGroupBuilder MapCatalog(this IEndpointRouteBuilder app)
+        {
+            var group = app.MapGroup("/catalog");
+            group.MapGet("/{id:guid}", (Guid id, [FromServices] ICatalog catalog) => catalog.Get(id));
+            group.MapPost("/", Create);
+            return group;
+        }
+
+        private static IResult Create(Item item, ICatalog catalog)
+        {
+            catalog.Add(item with { Name = item.Name.Trim() });
+            return Results.Created($"/catalog/{item.Id}", item);
+        }
+    }
+}
+"#
+    ));
+}

@@ -431,6 +431,11 @@ impl Lowerer<'_> {
         if let Some(base) = self.inherited_member(name) {
             return self.global(format!("{base}.{name}"), span);
         }
+        // A method group (`app.MapPost("/", Create)`): the method's qualified name.
+        if let Some(owner) = self.classes.iter().rev().find(|c| c.methods.contains(name)) {
+            let path = format!("{}.{name}", owner.qualified);
+            return self.global(path, span);
+        }
         // An unknown lower-case name in a method is a member declared elsewhere (a partial
         // class or a base class).
         let lower = name.starts_with('_') || name.starts_with(char::is_lowercase);

@@ -78,7 +78,6 @@ pub const INHERITED_MEMBERS: &[&str] = &[
     "ViewBag",
     "ControllerContext",
     "PageContext",
-    "Configuration",
 ];
 
 /// Well-known library types and their namespaces: the implicit usings of ASP.NET Core projects
@@ -295,6 +294,10 @@ pub const WELL_KNOWN: &[(&str, &str)] = &[
     ("WebApplication", "Microsoft.AspNetCore.Builder"),
     ("WebApplicationBuilder", "Microsoft.AspNetCore.Builder"),
     ("IApplicationBuilder", "Microsoft.AspNetCore.Builder"),
+    ("IEndpointRouteBuilder", "Microsoft.AspNetCore.Routing"),
+    ("RouteGroupBuilder", "Microsoft.AspNetCore.Routing"),
+    ("RouteHandlerBuilder", "Microsoft.AspNetCore.Builder"),
+    ("AsParameters", "Microsoft.AspNetCore.Http"),
     ("HttpContext", "Microsoft.AspNetCore.Http"),
     ("HttpRequest", "Microsoft.AspNetCore.Http"),
     ("HttpResponse", "Microsoft.AspNetCore.Http"),
@@ -346,6 +349,10 @@ pub const WELL_KNOWN: &[(&str, &str)] = &[
     ("IgnoreAntiforgeryToken", "Microsoft.AspNetCore.Mvc"),
     ("RequestSizeLimit", "Microsoft.AspNetCore.Mvc"),
     ("BindProperty", "Microsoft.AspNetCore.Mvc"),
+    ("BindProperties", "Microsoft.AspNetCore.Mvc"),
+    ("ViewResult", "Microsoft.AspNetCore.Mvc"),
+    ("JsonResult", "Microsoft.AspNetCore.Mvc"),
+    ("ProblemDetails", "Microsoft.AspNetCore.Mvc"),
     ("PageModel", "Microsoft.AspNetCore.Mvc.RazorPages"),
     ("IHtmlHelper", "Microsoft.AspNetCore.Mvc.Rendering"),
     ("HtmlString", "Microsoft.AspNetCore.Html"),
