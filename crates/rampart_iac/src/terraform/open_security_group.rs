@@ -10,9 +10,9 @@ rampart_core::declare_rule! {
     /// MongoDB, Elasticsearch...) or on all ports. It reads `ingress` blocks of
     /// `aws_security_group`, `aws_security_group_rule` of type `ingress` and
     /// `aws_vpc_security_group_ingress_rule` (expanding `dynamic "ingress"` blocks and `for_each`
-    /// over known collections), and the inputs of the `terraform-aws-modules/
-    /// security-group` registry module, with variables and locals resolved. Web ports such as
-    /// 80 and 443 open to the world are not reported.
+    /// over known collections), and the inputs of the
+    /// `terraform-aws-modules/security-group` registry module, with variables and locals
+    /// resolved. Web ports such as 80 and 443 open to the world are not reported.
     ///
     /// ## Why is this bad
     /// Internet-wide scanners find open SSH, RDP and database ports within minutes and start
