@@ -31,6 +31,7 @@ pub fn lower(file: &SourceFile, tree: &Tree) -> Module {
         file,
         src: file.text.as_bytes(),
         ascii: file.text.is_ascii(),
+        request_type: None,
         module_name: name,
         is_package,
         imports: Vec::new(),
@@ -44,6 +45,7 @@ pub fn lower(file: &SourceFile, tree: &Tree) -> Module {
         depth: 0,
     };
     l.collect_module_imports(root);
+    l.request_type = request_type(&l.imports);
     let bindings = scan::bindings(root, l.src);
     l.module_defs = bindings.defs.clone();
     l.module_vars = bindings.assigned.clone();
@@ -79,6 +81,24 @@ pub fn lower(file: &SourceFile, tree: &Tree) -> Module {
         classes: l.classes,
         functions: l.functions,
         text: file.text.as_str().into(),
+    }
+}
+
+/// The request class handlers receive in a module that imports a web framework.
+fn request_type(imports: &[Import]) -> Option<&'static str> {
+    let uses = |root: &str| {
+        imports
+            .iter()
+            .any(|i| i.target == root || i.target.starts_with(&format!("{root}.")))
+    };
+    if uses("rest_framework") {
+        Some("rest_framework.request.Request")
+    } else if uses("django") {
+        Some("django.http.HttpRequest")
+    } else if uses("starlette") || uses("fastapi") {
+        Some("starlette.requests.Request")
+    } else {
+        None
     }
 }
 
@@ -121,6 +141,8 @@ struct Lowerer<'a> {
     src: &'a [u8],
     /// Whether the file is ASCII, so spans can come straight from tree-sitter positions.
     ascii: bool,
+    /// The request type of the web framework this module imports, if any.
+    request_type: Option<&'static str>,
     module_name: String,
     is_package: bool,
     imports: Vec<Import>,
@@ -656,6 +678,7 @@ impl<'a> Lowerer<'a> {
     fn params(&mut self, b: &mut FunctionBuilder, params: Node, receiver: bool) {
         let mut keyword_only = false;
         let mut first = true;
+        let mut positional = 0;
         let mut cursor = params.walk();
         for p in params.named_children(&mut cursor) {
             let (mut name_node, mut kind) = (None, ParamKind::Normal);
@@ -728,8 +751,21 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
+            let name = self.text(name_node);
+            let ty_name = match ty_name {
+                // Django, DRF and Starlette pass the request as a handler's first argument, and
+                // handlers name it `request`: type it so `request.GET` reads as request data
+                // even when the URL configuration is not part of the scan.
+                None if name == "request" && positional == 0 && kind == ParamKind::Normal => {
+                    self.request_type.map(str::to_string)
+                }
+                ty => ty,
+            };
+            if kind != ParamKind::Receiver {
+                positional += 1;
+            }
             b.add_param(Param {
-                name: self.text(name_node).to_string(),
+                name: name.to_string(),
                 var: 0,
                 ty: ty_name,
                 kind,
