@@ -296,10 +296,13 @@ impl<'t> Checker<'_, 't> {
         let Some(value) = value else { return };
         if let Some(kind) = self.static_bytes(value, call.node, 0) {
             let shown = ast::text(value, self.src).trim();
-            let what = if shown.len() <= 40 {
-                format!("uses {kind} {label} (`{shown}`)")
-            } else {
-                format!("uses {kind} {label}")
+            let what = match (kind, shown.len() <= 40) {
+                (SHARED, _) => format!(
+                    "uses the same {label} (`{shown}`) for every message: it is generated once, \
+                     at load time"
+                ),
+                (_, true) => format!("uses {kind} {label} (`{shown}`)"),
+                (_, false) => format!("uses {kind} {label}"),
             };
             self.issue(
                 call,
@@ -593,37 +596,50 @@ impl<'t> Checker<'_, 't> {
         }
     }
 
-    /// Whether `node` is a byte string that is the same on every run: "a zero" (an unfilled
-    /// new buffer) or "a constant" (a literal). Variables are followed to their assignment in
-    /// the same function or at top level; a buffer that is later passed to any call (such as
-    /// `rand.Read(iv)` or `random.nextBytes(iv)`) counts as filled.
+    /// Whether `node` is a byte string that is the same for every message: "a zero" (an
+    /// unfilled new buffer), "a constant" (a literal) or "a shared" (random, but made once at
+    /// load time and reused by every call). Variables are followed to their assignment in the
+    /// same function, or at top level (module variables, fields); a buffer that is later passed
+    /// to any call (such as `rand.Read(iv)` or `random.nextBytes(iv)`) counts as filled.
     fn static_bytes(&self, node: Node<'t>, use_site: Node<'t>, depth: u32) -> Option<&'static str> {
         if depth > 4 {
             return None;
         }
         let src = self.src;
         if ast::is_string_literal(node) {
-            return ast::string_value(node, src).map(|_| "a constant");
+            return ast::string_value(node, src).map(|_| CONSTANT);
         }
         match node.kind() {
             "identifier" => {
                 let name = ast::text(node, src);
                 let body = enclosing_body(node);
-                let mut values = ast::assignments_before(body, name, node.start_byte(), src);
-                if values.is_empty() {
-                    values = ast::assignments_before(self.root, name, usize::MAX, src)
-                        .into_iter()
-                        .filter(|v| ast::enclosing_function(*v).is_none())
-                        .collect();
+                let local = ast::assignments_before(body, name, node.start_byte(), src);
+                if !local.is_empty() {
+                    let [value] = local.as_slice() else {
+                        return None;
+                    };
+                    let kind = self.static_bytes(*value, use_site, depth + 1)?;
+                    if kind == ZERO && filled_later(body, name, use_site, src) {
+                        return None;
+                    }
+                    return Some(kind);
                 }
-                let [value] = values.as_slice() else {
+                // A module-level variable or a field: made once, shared by every call.
+                let top: Vec<Node<'t>> = ast::assignments_before(self.root, name, usize::MAX, src)
+                    .into_iter()
+                    .filter(|v| ast::enclosing_function(*v).is_none())
+                    .collect();
+                let [value] = top.as_slice() else {
                     return None;
                 };
-                let kind = self.static_bytes(*value, use_site, depth + 1)?;
-                if kind == "a zero" && filled_later(body, name, use_site, src) {
-                    return None;
+                let in_function = ast::enclosing_function(use_site).is_some();
+                match self.static_bytes(*value, use_site, depth + 1) {
+                    Some(ZERO) if filled_later(self.root, name, use_site, src) => {
+                        in_function.then_some(SHARED)
+                    }
+                    Some(kind) => Some(kind),
+                    None => (in_function && is_random_source(*value, src)).then_some(SHARED),
                 }
-                Some(kind)
             }
             "parenthesized_expression" => self.static_bytes(
                 ast::named_children(node).into_iter().next()?,
@@ -641,9 +657,9 @@ impl<'t> Checker<'_, 't> {
                 let left = node.child_by_field_name("left")?;
                 let bytes = ast::string_value(left, src)?;
                 Some(if bytes.chars().all(|c| c == '\0') {
-                    "a zero"
+                    ZERO
                 } else {
-                    "a constant"
+                    CONSTANT
                 })
             }
             // Java/C# `new byte[16]`, `new byte[] {1, 2}`; Java field `byte[] IV = {0, 1}`.
@@ -651,21 +667,20 @@ impl<'t> Checker<'_, 't> {
                 if !ast::descendants_of_kind(node, &["array_initializer", "initializer_expression"])
                     .is_empty()
                 {
-                    Some("a constant")
+                    Some(CONSTANT)
                 } else {
-                    Some("a zero")
+                    Some(ZERO)
                 }
             }
-            "array_initializer" => Some("a constant"),
+            "array_initializer" => Some(CONSTANT),
             // Go `[]byte("0123456789abcdef")`, `[]byte{0, 1}`.
             "type_conversion_expression" => {
                 let operand = node.child_by_field_name("operand")?;
-                self.resolver.resolve(operand).map(|_| "a constant")
+                self.resolver.resolve(operand).map(|_| CONSTANT)
             }
             "composite_literal" => {
                 let ty = node.child_by_field_name("type").map(|t| ast::text(t, src));
-                ty.is_some_and(|t| t.ends_with("byte"))
-                    .then_some("a constant")
+                ty.is_some_and(|t| t.ends_with("byte")).then_some(CONSTANT)
             }
             _ => {
                 let call = ast::call(node, src, self.language)?;
@@ -696,35 +711,35 @@ impl<'t> Checker<'_, 't> {
             |n: Option<Node<'_>>| n.is_some_and(|n| self.resolver.resolve(n).is_some());
         match (self.language, path.as_str(), call.name.as_str()) {
             // Python `bytes(16)`, `"0123456789abcdef".encode()`, `bytes.fromhex("00ff...")`.
-            (Language::Python, "bytes" | "bytearray", _) if is_int(first) => Some("a zero"),
+            (Language::Python, "bytes" | "bytearray", _) if is_int(first) => Some(ZERO),
             (Language::Python, _, "encode" | "fromhex" | "unhexlify" | "b64decode") => {
                 let subject = call.receiver.filter(|_| call.name == "encode").or(first);
-                constant_arg(subject).then_some("a constant")
+                constant_arg(subject).then_some(CONSTANT)
             }
             // Node `Buffer.alloc(16)`, `Buffer.from('...')`, `new Uint8Array(16)`,
             // crypto-js `CryptoJS.enc.Utf8.parse('...')`.
             (_, "Buffer.alloc", _) => {
                 let fill = call.positional(1);
-                (fill.is_none() || constant_arg(fill) || is_int(fill)).then_some("a zero")
+                (fill.is_none() || constant_arg(fill) || is_int(fill)).then_some(ZERO)
             }
             (_, "Buffer.from", _) => {
                 let literal_array = first.is_some_and(|a| a.kind() == "array" && all_literals(a));
-                (constant_arg(first) || literal_array).then_some("a constant")
+                (constant_arg(first) || literal_array).then_some(CONSTANT)
             }
             (_, _, "Uint8Array") if call.constructor => {
                 if is_int(first) {
-                    Some("a zero")
+                    Some(ZERO)
                 } else {
                     first
                         .filter(|a| a.kind() == "array" && all_literals(*a))
-                        .map(|_| "a constant")
+                        .map(|_| CONSTANT)
                 }
             }
-            (_, _, "parse") if path.contains("enc.") => constant_arg(first).then_some("a constant"),
+            (_, _, "parse") if path.contains("enc.") => constant_arg(first).then_some(CONSTANT),
             // Java `"...".getBytes(UTF_8)`, C# `Encoding.UTF8.GetBytes("...")`.
-            (Language::Java, _, "getBytes") => constant_arg(call.receiver).then_some("a constant"),
+            (Language::Java, _, "getBytes") => constant_arg(call.receiver).then_some(CONSTANT),
             (Language::CSharp, _, "GetBytes") if path.contains("Encoding") => {
-                constant_arg(first).then_some("a constant")
+                constant_arg(first).then_some(CONSTANT)
             }
             (Language::Java, _, "copyOf") => {
                 let arr = first?;
@@ -733,11 +748,25 @@ impl<'t> Checker<'_, 't> {
             // Go `make([]byte, aes.BlockSize)`.
             (Language::Go, "make", _) => {
                 let ty = first.map(|t| ast::text(t, src)).unwrap_or("");
-                ty.ends_with("byte").then_some("a zero")
+                ty.ends_with("byte").then_some(ZERO)
             }
             _ => None,
         }
     }
+}
+
+const ZERO: &str = "a zero";
+const CONSTANT: &str = "a constant";
+const SHARED: &str = "a shared";
+
+/// Whether a value comes from a random generator (`crypto.randomBytes(16)`, `os.urandom(16)`,
+/// `get_random_bytes(16)`, `secrets.token_bytes()`).
+fn is_random_source(value: Node<'_>, src: &str) -> bool {
+    let kind = value.kind();
+    let is_call =
+        kind.contains("call") || kind.contains("invocation") || kind == "method_invocation";
+    let t = ast::text(value, src).to_ascii_lowercase();
+    is_call && (t.contains("random") || t.contains("token_bytes"))
 }
 
 /// Whether every element of an array literal is a literal.
@@ -854,6 +883,7 @@ mod tests {
                 "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\nIV = b'\\x00' * 16\n\ndef enc(key, data):\n    c = Cipher(algorithms.AES(key), modes.CBC(IV)).encryptor()\n    return c.update(data)\n",
                 "from Crypto.Cipher import AES\n\ndef enc(key, data):\n    iv = b'1234567890abcdef'\n    return AES.new(key, AES.MODE_CBC, iv).encrypt(data)\n",
                 "from Crypto.Cipher import ARC4\nc = ARC4.new(key)\n",
+                "import os\nfrom Crypto.Cipher import AES\n\nKEY = os.environ['KEY'].encode()\nIV = os.urandom(16)\n\ndef encrypt(data):\n    return AES.new(KEY, AES.MODE_CBC, IV).encrypt(data)\n",
                 "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\n\nNONCE = b'\\x00' * 12\n\ndef seal(key, data):\n    aesgcm = AESGCM(key)\n    return aesgcm.encrypt(NONCE, data, None)\n",
             ],
             &[
@@ -874,6 +904,7 @@ mod tests {
             &[
                 "const crypto = require('crypto');\nfunction encrypt(text, key) {\n  const cipher = crypto.createCipheriv('des-ede3-cbc', key, iv);\n  return cipher.update(text, 'utf8', 'hex') + cipher.final('hex');\n}\n",
                 "const crypto = require('crypto');\nconst cipher = crypto.createCipheriv('aes-256-ecb', key, null);\n",
+                "const crypto = require('crypto');\nconst key = crypto.randomBytes(32);\nconst iv = crypto.randomBytes(16);\nfunction encrypt(text) {\n  const cipher = crypto.createCipheriv('aes-256-cbc', key, iv);\n  return cipher.update(text, 'utf8', 'hex') + cipher.final('hex');\n}\n",
                 "const crypto = require('crypto');\nconst cipher = crypto.createCipher('aes-256-cbc', process.env.SECRET);\n",
                 "const crypto = require('crypto');\nconst IV = Buffer.alloc(16, 0);\nfunction enc(key, text) { return crypto.createCipheriv('aes-256-cbc', key, IV).update(text); }\n",
                 "const CryptoJS = require('crypto-js');\nconst enc = CryptoJS.AES.encrypt(msg, key, { mode: CryptoJS.mode.ECB });\n",
@@ -884,6 +915,7 @@ mod tests {
                 "const crypto = require('crypto');\nfunction dec(key, data) {\n  const iv = data.subarray(0, 16);\n  return crypto.createDecipheriv('aes-256-cbc', key, iv).update(data.subarray(16));\n}\n",
                 "const crypto = require('crypto');\nconst iv = Buffer.alloc(16);\ncrypto.randomFillSync(iv);\nconst c = crypto.createCipheriv('aes-256-cbc', key, iv);\n",
                 "const forge = require('node-forge');\nconst c = forge.cipher.createCipher('AES-GCM', key);\n",
+                "const crypto = require('crypto');\nconst iv = crypto.randomBytes(16);\nconst cipher = crypto.createCipheriv('aes-256-cbc', key, iv);\n",
             ],
         );
     }
