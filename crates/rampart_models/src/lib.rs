@@ -63,6 +63,7 @@ pub static BUILTIN: &[(&str, &str)] = builtin_models![
     "javascript/dom.toml",
     "javascript/eval.toml",
     "javascript/express.toml",
+    "javascript/fastify.toml",
     "javascript/fs.toml",
     "javascript/http-clients.toml",
     "javascript/koa.toml",
@@ -320,7 +321,14 @@ impl Models {
 
     /// Entries that make a module's exports handlers.
     pub fn module_entries(&self) -> impl Iterator<Item = &EntryModel> {
-        self.entries.iter().filter(|e| e.module.is_some())
+        self.entries
+            .iter()
+            .filter(|e| e.module.is_some() && e.param_name.is_none())
+    }
+
+    /// Entries that recognize handlers by their first parameter's name.
+    pub fn param_name_entries(&self) -> impl Iterator<Item = &EntryModel> {
+        self.entries.iter().filter(|e| e.param_name.is_some())
     }
 
     pub fn entries_for_class_base(&self, base: &str) -> impl Iterator<Item = &EntryModel> {

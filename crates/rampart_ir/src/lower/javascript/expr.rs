@@ -899,6 +899,13 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "super" => Callee::Path("super".into()),
+            // `require('fastify')(opts)`: a call of the module itself.
+            "call_expression" if self.require_target(f).is_some_and(|(_, m)| m.is_none()) => {
+                match self.require_target(f) {
+                    Some((module, _)) => Callee::Path(module),
+                    None => Callee::Path("require".into()),
+                }
+            }
             "import" => Callee::Path("import".into()),
             _ => {
                 let v = self.lower_expr(f);
