@@ -1,0 +1,275 @@
+//! Spring MVC/WebFlux controllers, method security annotations and Spring Security
+//! `authorizeHttpRequests` rules.
+
+use super::{short, span};
+use crate::classify::{is_rate_limit_name, is_write_call};
+use crate::model::{join_path, AccessRule, FileFacts, Route, RouteParam};
+use rampart_core::Language;
+use rampart_rules::ast;
+use rampart_syntax::SourceFile;
+use tree_sitter::Node;
+
+struct Annotation<'t> {
+    name: String,
+    node: Node<'t>,
+    /// Positional value and named values (`value`, `path`, `method`).
+    args: Vec<(Option<String>, Node<'t>)>,
+}
+
+fn annotations<'t>(decl: Node<'t>, src: &str) -> Vec<Annotation<'t>> {
+    let Some(mods) = ast::named_children(decl)
+        .into_iter()
+        .find(|c| c.kind() == "modifiers")
+    else {
+        return Vec::new();
+    };
+    ast::named_children(mods)
+        .into_iter()
+        .filter(|a| matches!(a.kind(), "annotation" | "marker_annotation"))
+        .filter_map(|a| {
+            let name = ast::text(a.child_by_field_name("name")?, src);
+            let name = name.rsplit('.').next().unwrap_or(name).to_string();
+            let mut args = Vec::new();
+            if let Some(list) = a.child_by_field_name("arguments") {
+                for arg in ast::named_children(list) {
+                    if arg.kind() == "element_value_pair" {
+                        if let (Some(k), Some(v)) = (
+                            arg.child_by_field_name("key"),
+                            arg.child_by_field_name("value"),
+                        ) {
+                            args.push((Some(ast::text(k, src).to_string()), v));
+                        }
+                    } else {
+                        args.push((None, arg));
+                    }
+                }
+            }
+            Some(Annotation {
+                name,
+                node: a,
+                args,
+            })
+        })
+        .collect()
+}
+
+impl Annotation<'_> {
+    fn paths(&self, src: &str) -> Vec<String> {
+        self.args
+            .iter()
+            .filter(|(k, _)| k.is_none() || matches!(k.as_deref(), Some("value" | "path")))
+            .flat_map(|(_, v)| super::strings_in(*v, src))
+            .collect()
+    }
+}
+
+const MAPPINGS: &[(&str, &str)] = &[
+    ("GetMapping", "GET"),
+    ("PostMapping", "POST"),
+    ("PutMapping", "PUT"),
+    ("PatchMapping", "PATCH"),
+    ("DeleteMapping", "DELETE"),
+    ("RequestMapping", "ANY"),
+];
+const AUTH_ANNOTATIONS: &[&str] = &["PreAuthorize", "Secured", "RolesAllowed", "PostAuthorize"];
+
+pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
+    let src = file.text.as_str();
+    for class in ast::descendants_of_kind(root, &["class_declaration"]) {
+        let class_ann = annotations(class, src);
+        if !class_ann
+            .iter()
+            .any(|a| matches!(a.name.as_str(), "RestController" | "Controller"))
+        {
+            continue;
+        }
+        let class_name = class
+            .child_by_field_name("name")
+            .map(|n| ast::text(n, src))
+            .unwrap_or("");
+        let prefix = class_ann
+            .iter()
+            .find(|a| a.name == "RequestMapping")
+            .and_then(|a| a.paths(src).into_iter().next())
+            .unwrap_or_default();
+        let Some(body) = class.child_by_field_name("body") else {
+            continue;
+        };
+        for m in ast::named_children(body)
+            .into_iter()
+            .filter(|m| m.kind() == "method_declaration")
+        {
+            let ann = annotations(m, src);
+            let Some((mapping, verb)) = ann.iter().find_map(|a| {
+                MAPPINGS
+                    .iter()
+                    .find(|(n, _)| *n == a.name)
+                    .map(|(_, v)| (a, *v))
+            }) else {
+                continue;
+            };
+            let name = m
+                .child_by_field_name("name")
+                .map(|n| ast::text(n, src))
+                .unwrap_or("");
+            let paths = mapping.paths(src);
+            let sub = paths.first().cloned().unwrap_or_default();
+            let mut r = Route::new(
+                "spring",
+                &file.rel_path,
+                span(file, mapping.node),
+                m.start_byte(),
+            );
+            r.path = join_path(&prefix, &sub);
+            r.handler = format!("{class_name}.{name}");
+            r.handler_span = Some(span(file, m));
+            r.methods = vec![verb.to_string()];
+            if verb == "ANY" {
+                if let Some((_, v)) = mapping
+                    .args
+                    .iter()
+                    .find(|(k, _)| k.as_deref() == Some("method"))
+                {
+                    let t = ast::text(*v, src);
+                    let found: Vec<String> = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+                        .iter()
+                        .filter(|x| t.contains(*x))
+                        .map(|x| x.to_string())
+                        .collect();
+                    if !found.is_empty() {
+                        r.methods = found;
+                    }
+                }
+            }
+            for a in class_ann.iter().chain(ann.iter()) {
+                let text = short(a.node, src);
+                if AUTH_ANNOTATIONS.contains(&a.name.as_str()) {
+                    let permits_all = text.contains("permitAll()");
+                    if permits_all {
+                        r.mark_anonymous(text.clone());
+                    } else {
+                        r.require_auth(text.clone());
+                    }
+                    r.middleware.push(text);
+                } else if a.name == "PermitAll" || a.name == "AnonymousAllowed" {
+                    r.mark_anonymous(text.clone());
+                    r.middleware.push(text);
+                } else if is_rate_limit_name(&a.name) {
+                    r.limit(text.clone());
+                    r.middleware.push(text);
+                }
+            }
+            params(&mut r, m, src);
+            if let Some(b) = m.child_by_field_name("body") {
+                for c in ast::calls(b, src, Language::Java) {
+                    if is_write_call(&c.name) && c.receiver.is_some() {
+                        r.writes = true;
+                    }
+                    if matches!(
+                        c.name.as_str(),
+                        "tryConsume" | "tryAcquire" | "acquirePermission"
+                    ) {
+                        r.limit(format!("calls `{}`", short(c.node, src)));
+                    }
+                }
+            }
+            facts.routes.push(r);
+        }
+    }
+    access_rules(file, root, facts);
+}
+
+fn params(r: &mut Route, m: Node<'_>, src: &str) {
+    let Some(ps) = m.child_by_field_name("parameters") else {
+        return;
+    };
+    for p in ast::named_children(ps) {
+        let ann = annotations(p, src);
+        let source = ann.iter().find_map(|a| match a.name.as_str() {
+            "RequestParam" => Some("query"),
+            "PathVariable" => Some("path"),
+            "RequestBody" => Some("body"),
+            "RequestHeader" => Some("header"),
+            "CookieValue" => Some("cookie"),
+            "ModelAttribute" => Some("form"),
+            "AuthenticationPrincipal" => None,
+            _ => None,
+        });
+        if ann.iter().any(|a| a.name == "AuthenticationPrincipal") {
+            r.require_auth("@AuthenticationPrincipal parameter".to_string());
+        }
+        let Some(source) = source else { continue };
+        let name = p
+            .child_by_field_name("name")
+            .map(|n| ast::text(n, src).to_string())
+            .unwrap_or_default();
+        r.params.push(RouteParam {
+            name,
+            source: source.into(),
+            ty: p
+                .child_by_field_name("type")
+                .map(|t| ast::text(t, src).to_string()),
+        });
+    }
+}
+
+const MATCHERS: &[&str] = &[
+    "requestMatchers",
+    "antMatchers",
+    "mvcMatchers",
+    "regexMatchers",
+    "pathMatchers",
+];
+
+/// `http.authorizeHttpRequests(a -> a.requestMatchers("/api/public/**").permitAll()
+/// .anyRequest().authenticated())`: access rules in declaration order.
+fn access_rules(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
+    let src = file.text.as_str();
+    for c in ast::calls_named(root, src, Language::Java, |n| {
+        matches!(
+            n,
+            "permitAll"
+                | "authenticated"
+                | "fullyAuthenticated"
+                | "hasRole"
+                | "hasAnyRole"
+                | "hasAuthority"
+                | "hasAnyAuthority"
+                | "denyAll"
+                | "access"
+        )
+    }) {
+        let Some(target) = c.receiver.and_then(|r| ast::call(r, src, Language::Java)) else {
+            continue;
+        };
+        let public = c.name == "permitAll";
+        let evidence = format!("{}.{}()", short_matcher(&target, src), c.name);
+        let patterns: Vec<String> = if target.name == "anyRequest" || target.name == "anyExchange" {
+            vec!["/**".into()]
+        } else if MATCHERS.contains(&target.name.as_str()) {
+            target
+                .args
+                .iter()
+                .filter_map(|a| ast::string_value(a.value, src))
+                .collect()
+        } else {
+            continue;
+        };
+        for pattern in patterns {
+            facts.access_rules.push(AccessRule {
+                pattern,
+                public,
+                evidence: evidence.clone(),
+            });
+        }
+    }
+}
+
+fn short_matcher(c: &ast::Call<'_>, src: &str) -> String {
+    let args: Vec<String> = c
+        .args
+        .iter()
+        .map(|a| ast::text(a.value, src).to_string())
+        .collect();
+    format!("{}({})", c.name, args.join(", "))
+}
