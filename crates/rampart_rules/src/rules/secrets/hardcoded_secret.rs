@@ -552,6 +552,10 @@ const CREDENTIAL_ARGUMENTS: &[(&str, usize)] = &[
     ("SignedString", 0),
     ("SymmetricSecurityKey", 0),
     ("SecretKeySpec", 0),
+    // Session and cookie signing keys: gorilla `sessions.NewCookieStore([]byte("..."))`,
+    // Express `cookieParser("...")`.
+    ("NewCookieStore", 0),
+    ("cookieParser", 0),
 ];
 
 /// Prefixes of methods that store a value under a key: `props.put("password", "...")`,
@@ -750,6 +754,7 @@ mod tests {
                     "const stripe = require('stripe')('sk_live_4eC39HqLyjWDarjtT1zdp7dc');\n",
                     "const config = {\n  db: { host: 'db.internal', user: 'app', password: 'Pr0d-Passw0rd!' },\n};\n",
                     "app.use(session({ secret: 'keyboard cat', resave: false }));\n",
+                    "app.use(cookieParser('c00kie-s1gning-s3cret'));\n",
                     "const JWT_SECRET = 'a8f5f167f44f4964e6c998dee827110c';\njwt.sign(payload, JWT_SECRET);\n",
                     "const token = jwt.sign({ id: user.id }, 'my-super-secret-jwt-key-2024', { expiresIn: '1h' });\n",
                     "const GITHUB_TOKEN = \"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\";\n",
@@ -826,6 +831,7 @@ mod tests {
             Language::Go,
             &[
                 "package main\n\nvar jwtKey = []byte(\"my-s3cret-jwt-key-2024\")\n",
+                "package main\n\nvar store = sessions.NewCookieStore([]byte(\"sup3r-s3cret-c00kie-key\"))\n",
                 "package main\n\nconst awsAccessKeyID = \"AKIAIOSFODNN7EXAMPLE\"\n",
                 "package main\n\nfunc open() {\n\tdb, _ := sql.Open(\"mysql\", \"app:Xk92jfQp@tcp(db.internal:3306)/shop\")\n\t_ = db\n}\n",
                 "package main\n\nfunc cfg() Config {\n\treturn Config{Host: \"db\", Password: \"Pr0d-Passw0rd!\"}\n}\n",

@@ -8,12 +8,16 @@ rampart_core::declare_rule! {
     /// ## What it does
     /// Finds cookies set without the `Secure` flag (CWE-614) or without `HttpOnly` (CWE-1004)
     /// where the framework makes the flags explicit: Flask, Django and Starlette
-    /// `response.set_cookie(...)`; Express `res.cookie(...)`, Fastify `reply.setCookie(...)`,
+    /// `response.set_cookie(...)` and `set_signed_cookie(...)`; Express `res.cookie(...)`,
+    /// Fastify `reply.setCookie(...)`, Hono `setCookie(c, ...)`, Koa `ctx.cookies.set(...)`,
     /// Next.js `cookies().set(...)` and `express-session`/`cookie-session` options; Java
-    /// `new Cookie(...)` passed to `response.addCookie` and Spring `ResponseCookie` builders;
-    /// ASP.NET Core `Response.Cookies.Append(...)` and `HttpCookie`; Go `http.SetCookie` with an
-    /// `http.Cookie`, Gin `c.SetCookie(...)`. Flask and Django settings that switch the flags
-    /// off (`SESSION_COOKIE_SECURE = False`) are reported too.
+    /// `new Cookie(...)` passed to `response.addCookie` or returned from a factory method, and
+    /// Spring `ResponseCookie` builders; ASP.NET Core `Response.Cookies.Append(...)` and
+    /// `HttpCookie`; Go `http.Cookie` values passed to `http.SetCookie` or returned, Gin
+    /// `c.SetCookie(...)`. Settings that switch the flags off are reported too: Flask and
+    /// Django `SESSION_COOKIE_SECURE = False`, `JWT_COOKIE_SECURE = False`, ASP.NET
+    /// `Cookie.SecurePolicy = CookieSecurePolicy.None`, gorilla `sessions.Options{Secure: false}`.
+    /// Options built elsewhere (a spread, an imported object) are trusted.
     ///
     /// Cookies whose name or value suggests a session, authentication or token are reported
     /// with high confidence; cookies with a neutral name get a lower severity and confidence.
@@ -997,6 +1001,25 @@ fn go_cookie<'t>(arg: Node<'t>, at: Node<'t>, src: &str) -> Option<(Node<'t>, Fl
     Some((literal, secure, http_only))
 }
 
+/// gorilla/sessions and gin-contrib/sessions `Options{Secure: false, HttpOnly: false}`.
+fn go_session_options<'t>(literal: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
+    let ty = literal
+        .child_by_field_name("type")
+        .map_or("", |t| ast::text(t, src));
+    if !ty.ends_with("sessions.Options") {
+        return;
+    }
+    let off = |field: &str| {
+        go_field(literal, field, src)
+            .is_some_and(|v| Flag::from_text(ast::text(v, src)) == Flag::Off)
+    };
+    if off("Secure") {
+        setting_off(literal, src, "Secure: false", 614, out);
+    } else if off("HttpOnly") {
+        setting_off(literal, src, "HttpOnly: false", 1004, out);
+    }
+}
+
 fn go_field<'t>(literal: Node<'t>, field: &str, src: &str) -> Option<Node<'t>> {
     let body = literal.child_by_field_name("body")?;
     ast::named_children(body)
@@ -1013,6 +1036,10 @@ fn go_field<'t>(literal: Node<'t>, field: &str, src: &str) -> Option<Node<'t>> {
 }
 
 fn go<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
+    if node.kind() == "composite_literal" {
+        go_session_options(node, src, out);
+        return;
+    }
     if node.kind() == "return_statement" {
         // `return &http.Cookie{...}` from a cookie constructor.
         let value = ast::named_children(node)
@@ -1201,6 +1228,7 @@ mod tests {
                 "package main\n\nfunc login(w http.ResponseWriter, r *http.Request) {\n\tcookie := &http.Cookie{Name: \"session\", Value: sid, HttpOnly: true}\n\thttp.SetCookie(w, cookie)\n}\n",
                 "package main\n\nfunc login(c *gin.Context) {\n\tc.SetCookie(\"token\", token, 3600, \"/\", \"\", false, true)\n}\n",
                 "package main\n\nfunc login(w http.ResponseWriter) {\n\tc := http.Cookie{Name: \"auth\", Value: tok, Secure: true}\n\thttp.SetCookie(w, &c)\n}\n",
+                "package main\n\nfunc init() {\n\tstore.Options = &sessions.Options{Path: \"/\", MaxAge: 86400, HttpOnly: true, Secure: false}\n}\n",
                 "package main\n\nfunc sessionCookie(v string) *http.Cookie {\n\treturn &http.Cookie{Name: \"session\", Value: v, Path: \"/\"}\n}\n",
             ],
             &[
