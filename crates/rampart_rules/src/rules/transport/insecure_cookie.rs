@@ -483,7 +483,7 @@ fn python<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
 
 /// The `secure` and `httpOnly` flags of an options object literal (a spread makes a missing
 /// flag unknown).
-fn js_object_flags<'t>(obj: Node<'t>, src: &str) -> (Flag, Flag, Option<Node<'t>>, bool) {
+fn js_object_flags<'t>(obj: Node<'t>, src: &str) -> (Flag, Flag, Option<Node<'t>>) {
     let mut secure = Flag::Missing;
     let mut http_only = Flag::Missing;
     let mut max_age = None;
@@ -522,7 +522,7 @@ fn js_object_flags<'t>(obj: Node<'t>, src: &str) -> (Flag, Flag, Option<Node<'t>
             http_only = Flag::Unknown;
         }
     }
-    (secure, http_only, max_age, spread)
+    (secure, http_only, max_age)
 }
 
 /// An options argument as an object literal, following a variable to its initialiser.
@@ -616,7 +616,7 @@ fn js_cookie_call<'t>(
     }
     let (secure, mut http_only) = match options {
         Some(obj) => {
-            let (s, h, max_age, _) = js_object_flags(obj, src);
+            let (s, h, max_age) = js_object_flags(obj, src);
             if is_zero_or_negative(max_age, src) {
                 return;
             }
@@ -665,7 +665,7 @@ fn js_session_options<'t>(obj: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
     if !relevant {
         return;
     }
-    let (secure, http_only, _, _) = js_object_flags(obj, src);
+    let (secure, http_only, _) = js_object_flags(obj, src);
     if secure == Flag::Off {
         setting_off(obj, src, "secure: false", 614, out);
     } else if http_only == Flag::Off {
