@@ -439,6 +439,17 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                     (o, Operand::Var(x)) if self.const_of(o).is_some() => Some(*x),
                     _ => None,
                 };
+                // `if ".." in name: abort()`: a value without `..` cannot climb out of a
+                // directory.
+                let dotdot = |o: &Operand| matches!(self.const_of(o), Some(Const::Str(s)) if s.contains(".."));
+                if let (true, Operand::Var(x)) = (dotdot(lhs), rhs) {
+                    let safe = self.aliases(*x, VulnClass::Path.bit());
+                    return match op {
+                        BinOp::In => (Vec::new(), safe),
+                        BinOp::NotIn => (safe, Vec::new()),
+                        _ => none,
+                    };
+                }
                 match op {
                     BinOp::In => match lhs {
                         Operand::Var(x) => (self.checked(*x, u16::MAX), Vec::new()),
@@ -466,6 +477,16 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                     Callee::Method { name, .. } => Some(name.as_str()),
                     _ => None,
                 };
+                if let (Some("includes" | "contains"), Callee::Method { receiver, .. }) =
+                    (name, callee)
+                {
+                    let dotdot = args.first().is_some_and(|a| {
+                        matches!(self.const_of(&a.value), Some(Const::Str(s)) if s.contains(".."))
+                    });
+                    if dotdot {
+                        return (Vec::new(), self.aliases(*receiver, VulnClass::Path.bit()));
+                    }
+                }
                 let mut guards = match &cref {
                     CalleeRef::External(p) => models.guards(p),
                     _ => &[],
@@ -1351,6 +1372,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         if let Some(s) = sanitizer {
             result.sanitize(s.classes, s.normalizes);
         }
+
         if let Some(p) = path {
             if let Some((kind, _)) = models.source(p) {
                 if !result
@@ -1361,6 +1383,17 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                     result.join(&Taint::single(self.source_label(kind, span)));
                 }
             }
+        }
+        // `request.args.get("id", type=int)`: the call converts its result.
+        let converts = args.iter().any(|a| {
+            a.keyword.as_deref() == Some("type")
+                && matches!(&a.value, Operand::Var(v) if matches!(
+                    self.sym_of(*v),
+                    Some(Sym::Path(p)) if kills_taint(p)
+                ))
+        });
+        if converts {
+            result = Taint::default();
         }
         result
     }

@@ -3,7 +3,7 @@
 
 use crate::infer::{resolve_callee, CalleeRef, Ctx, FuncFacts, Sym};
 use crate::program::{FuncKey, Program, Target};
-use rampart_ir::{Const, DecoratorValue, Function, InstKind, Operand};
+use rampart_ir::{Const, DecoratorValue, Function, InstKind, Operand, ParamKind};
 use rampart_models::{EntryModel, Models, ParamSources, SourceKind, VulnClass};
 use rustc_hash::FxHashMap;
 
@@ -95,6 +95,34 @@ pub fn find_entries(
                         f,
                         EntryCtx::from_model(e, format!("{} export {}", module.path, x.name)),
                     );
+                }
+            }
+        }
+        for e in models.param_name_entries() {
+            let Some(name) = &e.param_name else { continue };
+            if e.module
+                .as_ref()
+                .is_some_and(|f| !slashed.contains(f.as_str()))
+            {
+                continue;
+            }
+            if let Some(prefix) = &e.imports {
+                let imported = module
+                    .imports
+                    .iter()
+                    .any(|i| i.target == *prefix || i.target.starts_with(&format!("{prefix}.")));
+                if !imported {
+                    continue;
+                }
+            }
+            for (fi, f) in module.functions.iter().enumerate().skip(1) {
+                let key = (mi, fi as u32);
+                if out.contains_key(&key) || f.parent.is_some() {
+                    continue;
+                }
+                let first = f.params.iter().find(|p| p.kind != ParamKind::Receiver);
+                if first.is_some_and(|p| p.name == *name) {
+                    out.insert(key, EntryCtx::from_model(e, f.qualified_name.clone()));
                 }
             }
         }

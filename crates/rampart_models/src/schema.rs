@@ -294,7 +294,7 @@ pub enum ParamSources {
 }
 
 /// A framework entry point: functions registered here handle untrusted input.
-/// Exactly one of `decorator`, `call`, `class_base`, `module` is set.
+/// Exactly one of `decorator`, `call`, `class_base`, `module` + `exports`, `param_name` is set.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryModel {
@@ -315,6 +315,14 @@ pub struct EntryModel {
     pub module: Option<String>,
     #[serde(default)]
     pub exports: Vec<String>,
+    /// Functions whose first parameter (the receiver not counted) has this name are handlers,
+    /// in modules that import something under `imports` (and, with `module`, whose path
+    /// matches): `request` in modules importing `django` (views not registered in a scanned
+    /// `urls.py`). `param_types[0]` is that parameter's type.
+    #[serde(default)]
+    pub param_name: Option<String>,
+    #[serde(default)]
+    pub imports: Option<String>,
     /// Methods named in `methods` of subclasses are handlers: `django.views.View`.
     #[serde(default)]
     pub class_base: Option<String>,

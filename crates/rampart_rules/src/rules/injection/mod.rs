@@ -302,6 +302,18 @@ args = [0]
 [[sanitizers]]
 path = "path.basename"
 classes = ["path"]
+
+[[entries]]
+param_name = "request"
+imports = "django"
+param_types = ["django.http.HttpRequest"]
+sources = "rest"
+[[sources]]
+path = "django.http.HttpRequest.GET"
+[[sinks]]
+path = "django.http.HttpResponse"
+class = "xss"
+args = [0]
 "#;
 
     /// Findings of the rule `rule_id` over files written in one language: `(path, code)`.

@@ -64,7 +64,20 @@ def download():
     with open(UPLOAD_DIR + "/" + name) as f:
         return f.read()
 "#],
-            &[r#"import os
+            &[
+                r#"from flask import Flask, request, abort
+
+app = Flask(__name__)
+
+@app.route("/read")
+def read():
+    name = request.args.get("name", "")
+    if ".." in name or name.startswith("/"):
+        abort(400)
+    with open("/srv/files/" + name) as f:
+        return f.read()
+"#,
+                r#"import os
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -75,7 +88,8 @@ def download():
     name = os.path.basename(request.args.get("file"))
     with open(UPLOAD_DIR + "/" + name) as f:
         return f.read()
-"#],
+"#,
+            ],
         );
     }
 
@@ -92,7 +106,20 @@ app.get("/files", (req, res) => {
   fs.readFile("/srv/files/" + req.query.name, (err, data) => res.send(data));
 });
 "#],
-            &[r#"const express = require("express");
+            &[
+                r#"const express = require("express");
+const fs = require("fs");
+const app = express();
+
+app.get("/files", (req, res) => {
+  const name = req.query.name;
+  if (name.includes("..")) {
+    return res.status(400).end();
+  }
+  fs.readFile("/srv/files/" + name, (err, data) => res.json({ size: data.length }));
+});
+"#,
+                r#"const express = require("express");
 const fs = require("fs");
 const path = require("path");
 const app = express();
@@ -101,7 +128,8 @@ app.get("/files", (req, res) => {
   const name = path.basename(req.query.name);
   fs.readFile("/srv/files/" + name, (err, data) => res.json({ size: data.length }));
 });
-"#],
+"#,
+            ],
         );
     }
 }

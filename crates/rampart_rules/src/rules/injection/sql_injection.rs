@@ -93,6 +93,18 @@ from flask import Flask, request
 
 app = Flask(__name__)
 
+@app.route("/items")
+def items():
+    limit = request.args.get("limit", 10, type=int)
+    conn = sqlite3.connect("app.db")
+    conn.execute(f"SELECT * FROM items LIMIT {limit}")
+    return "ok"
+"#,
+                r#"import sqlite3
+from flask import Flask, request
+
+app = Flask(__name__)
+
 @app.route("/users")
 def find_user():
     name = request.args.get("name")

@@ -55,7 +55,15 @@ mod tests {
         assert_cases(
             "xss",
             Language::Python,
-            &[r#"from flask import Flask, request
+            &[
+                r#"from django.http import HttpResponse
+
+
+def search(request):
+    q = request.GET.get("q", "")
+    return HttpResponse(f"<p>Results for {q}</p>")
+"#,
+                r#"from flask import Flask, request
 
 app = Flask(__name__)
 
@@ -63,8 +71,17 @@ app = Flask(__name__)
 def hello():
     name = request.args.get("name", "")
     return f"<h1>Hello {name}</h1>"
-"#],
+"#,
+            ],
             &[
+                r#"from django.http import HttpResponse
+from django.utils.html import escape
+
+
+def search(request):
+    q = request.GET.get("q", "")
+    return HttpResponse(f"<p>Results for {escape(q)}</p>")
+"#,
                 r#"from flask import Flask, request
 from markupsafe import escape
 
