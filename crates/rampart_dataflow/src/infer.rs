@@ -94,23 +94,6 @@ impl Ctx<'_, '_> {
     pub fn callee_path(&self, path: &str) -> CalleeRef {
         match self.program.resolve(path, self.module) {
             Target::Func(f) => CalleeRef::Project(f),
-            Target::ModuleVar(m, name, rest) => {
-                match self
-                    .program
-                    .module_var(m, name)
-                    .and_then(|v| self.module_var_sym(m, v))
-                {
-                    Some(Sym::Func(f)) if rest.is_empty() => CalleeRef::Project(f),
-                    Some(Sym::Path(p)) if !rest.is_empty() => {
-                        let full = format!("{p}.{rest}");
-                        match self.program.resolve(&full, self.module) {
-                            Target::Func(f) => CalleeRef::Project(f),
-                            _ => CalleeRef::External(full.into()),
-                        }
-                    }
-                    _ => CalleeRef::External(path.into()),
-                }
-            }
             Target::Class(m, c) => match self.program.method(m, c, "__init__") {
                 Some(f) => CalleeRef::Project(f),
                 None => match self.program.method(m, c, "constructor") {
@@ -380,29 +363,16 @@ pub fn resolve_callee(ctx: &Ctx, callee: &Callee, syms: &[Option<Sym>]) -> Calle
 }
 
 fn inst_sym(ctx: &Ctx, kind: &InstKind, syms: &[Option<Sym>]) -> Option<Sym> {
+    if let Some(t) = member_type(ctx, kind, syms) {
+        return Some(type_sym(ctx, t));
+    }
     match kind {
         InstKind::Assign {
             src: Operand::Var(v),
             ..
         } => var_sym(syms, *v).cloned(),
         InstKind::Global { path, .. } => Some(ctx.global_sym(path)),
-        InstKind::Load { obj, field, .. } => {
-            let base = var_sym(syms, *obj);
-            if let Some(t) = base.and_then(|b| field_type(ctx, b, field)) {
-                return Some(t);
-            }
-            let sym = extend(base, field);
-            // A function of a project module read as a value: `controllers.getUser`.
-            match (&sym, base) {
-                (Some(Sym::Path(p)), Some(Sym::Path(b))) if ctx.program.is_module(b) => {
-                    match ctx.program.resolve(p, ctx.module) {
-                        Target::Func(f) => Some(Sym::Func(f)),
-                        _ => sym,
-                    }
-                }
-                _ => sym,
-            }
-        }
+        InstKind::Load { obj, field, .. } => extend(var_sym(syms, *obj), field),
         InstKind::Call { callee, .. } => {
             let c = resolve_callee(ctx, callee, syms);
             ctx.call_result(&c)
@@ -418,25 +388,21 @@ fn inst_sym(ctx: &Ctx, kind: &InstKind, syms: &[Option<Sym>]) -> Option<Sym> {
     }
 }
 
-/// The declared type of a field of a project class (`this.dataSource` with a constructor
-/// parameter property `private readonly dataSource: DataSource`).
-fn field_type(ctx: &Ctx, base: &Sym, field: &str) -> Option<Sym> {
-    let Sym::Path(p) = base else { return None };
-    let (m, c) = ctx.program.class_of(p, ctx.module)?;
-    let class = ctx.program.module(m).classes.get(c as usize)?;
-    let ty = class
-        .fields
-        .iter()
-        .find(|f| f.name == field)?
-        .ty
-        .as_deref()?;
-    let cm = Ctx {
-        program: ctx.program,
-        models: ctx.models,
-        module: m,
-        cache: ctx.cache,
-    };
-    Some(type_sym(&cm, ty))
+/// The declared type of the field an instruction reads: `this.jdbc` with
+/// `private final JdbcTemplate jdbc;`, or a static field named by a global path
+/// (`com.acme.Web.log`).
+fn member_type<'m>(ctx: &Ctx<'_, 'm>, kind: &InstKind, syms: &[Option<Sym>]) -> Option<&'m str> {
+    match kind {
+        InstKind::Load { obj, field, .. } => match var_sym(syms, *obj)? {
+            Sym::Path(b) => ctx.program.field_type(b, field, ctx.module),
+            Sym::Func(_) => None,
+        },
+        InstKind::Global { path, .. } => {
+            let (class, field) = path.rsplit_once('.')?;
+            ctx.program.field_type(class, field, ctx.module)
+        }
+        _ => None,
+    }
 }
 
 fn operand_const<'c>(o: &'c Operand, consts: &'c [Option<Const>]) -> Option<&'c Const> {

@@ -99,11 +99,6 @@ impl<'m> Program<'m> {
             .and_then(|m| m.functions.get(key.1 as usize))
     }
 
-    /// Whether `name` is the exact name of a project module.
-    pub fn is_module(&self, name: &str) -> bool {
-        self.module_by_name.contains_key(name)
-    }
-
     pub fn module(&self, index: u32) -> &'m Module {
         &self.modules[index as usize]
     }
@@ -246,14 +241,6 @@ impl<'m> Program<'m> {
         if let Some(&sm) = self.module_by_name.get(sub.as_str()) {
             return self.resolve_member(sm, tail, depth + 1);
         }
-        // `module.exports = logger`: members of the module are members of `logger`.
-        if let Some(e) = module
-            .exports
-            .iter()
-            .find(|e| e.name == "default" && e.from.is_none() && e.local != first)
-        {
-            return self.resolve_member(m, &join_member(&e.local, rest), depth + 1);
-        }
         Target::External
     }
 
@@ -318,6 +305,37 @@ impl<'m> Program<'m> {
             }
         }
         out
+    }
+
+    /// The declared type of a field of a project class or of one of its project bases.
+    pub fn field_type(&self, class: &str, field: &str, from: u32) -> Option<&'m str> {
+        let (m, c) = self.class_of(class, from)?;
+        let mut stack = vec![(m, c, 0u32)];
+        while let Some((m, c, depth)) = stack.pop() {
+            let Some(cls) = self
+                .modules
+                .get(m as usize)
+                .and_then(|x| x.classes.get(c as usize))
+            else {
+                continue;
+            };
+            if let Some(ty) = cls
+                .fields
+                .iter()
+                .find(|f| f.name == field)
+                .and_then(|f| f.ty.as_deref())
+            {
+                return Some(ty);
+            }
+            if depth < MAX_DEPTH {
+                for base in &cls.bases {
+                    if let Some((bm, bc)) = self.class_of(base, m) {
+                        stack.push((bm, bc, depth + 1));
+                    }
+                }
+            }
+        }
+        None
     }
 
     /// Qualified name of a class.
