@@ -183,15 +183,13 @@ const SENSITIVE_WORDS: &[&str] = &[
     "identity",
     "bearer",
     "secret",
-    "user",
-    "userid",
-    "uid",
-    "account",
-    "connect",
     "oauth",
     "saml",
     "sso",
 ];
+
+/// Words that make a cookie sensitive unless it is also a preference (`user_theme`).
+const WEAKLY_SENSITIVE_WORDS: &[&str] = &["user", "userid", "uid", "account", "connect"];
 
 const PREFERENCE_WORDS: &[&str] = &[
     "theme",
@@ -242,11 +240,18 @@ fn sensitivity(name: Option<&str>, value: &str) -> Sensitivity {
                 .any(|l| l.len() > 4 && text.to_ascii_lowercase().contains(l))
     };
     if let Some(name) = name {
+        // Anti-CSRF cookies (`XSRF-TOKEN`) are read by scripts on purpose.
+        if is(name, &["csrf", "xsrf", "csrftoken"]) {
+            return Sensitivity::Preference;
+        }
         if is(name, SENSITIVE_WORDS) {
             return Sensitivity::Sensitive;
         }
         if is(name, PREFERENCE_WORDS) {
             return Sensitivity::Preference;
+        }
+        if is(name, WEAKLY_SENSITIVE_WORDS) {
+            return Sensitivity::Sensitive;
         }
     }
     if is(value, &["session", "token", "jwt", "sid", "auth"]) {
@@ -1166,6 +1171,7 @@ mod tests {
                     "res.cookie('theme', 'dark', { maxAge: 31536000 });\n",
                     "res.cookie('token', '', { expires: new Date(0) });\n",
                     "res.cookie('token', token, cookieOptions);\n",
+                    "res.cookie('XSRF-TOKEN', req.csrfToken());\nres.cookie('user_theme', 'dark');\n",
                     "res.cookie('session', sid, { httpOnly: true, secure: process.env.NODE_ENV === 'production' });\n",
                     "Cookies.set('token', token);\ncookies.set('session', sid);\n$.cookie('session', sid);\n",
                     "const opts = { httpOnly: true, secure: true };\nres.cookie('session', sid, opts);\n",
