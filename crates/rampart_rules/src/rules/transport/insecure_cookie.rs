@@ -21,8 +21,8 @@ rampart_core::declare_rule! {
     ///
     /// Cookies whose name or value suggests a session, authentication or token are reported
     /// with high confidence; cookies with a neutral name get a lower severity and confidence.
-    /// Preference cookies (`theme`, `lang`, `locale`, `consent`, ...) are meant to be read by
-    /// scripts, so a missing `HttpOnly` is not reported for them, and a missing `Secure` only
+    /// Preference cookies (`theme`, `lang`, `locale`, `consent`, ...) and anti-CSRF cookies
+    /// (`XSRF-TOKEN`) are meant to be read by scripts, so a missing `HttpOnly` is not reported for them, and a missing `Secure` only
     /// when it is explicitly switched off. Cookies being deleted (`max_age=0`, `MaxAge: -1`)
     /// are not reported. The finding carries CWE-614 when `Secure` is missing or false, and
     /// CWE-1004 when only `HttpOnly` is.
