@@ -355,3 +355,34 @@ fn spans_match_the_line_index() {
         }
     }
 }
+
+#[test]
+fn handler_parameters_typed_by_convention() {
+    let django = r#"
+from django.http import HttpResponse
+
+def view(request, slug):
+    return HttpResponse(request.GET["q"])
+
+def helper(data, request):
+    return data
+
+class V:
+    def get(self, request: "HttpRequest"):
+        pass
+"#;
+    let lambda = r#"
+import json
+
+def lambda_handler(event, context):
+    return json.loads(event["body"])
+
+def other(event, ctx):
+    return event
+"#;
+    insta::assert_snapshot!(format!(
+        "{}\n{}",
+        ir("shop/views.py", django),
+        ir("handler.py", lambda)
+    ));
+}

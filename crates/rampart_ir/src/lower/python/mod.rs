@@ -97,8 +97,29 @@ fn request_type(imports: &[Import]) -> Option<&'static str> {
         Some("django.http.HttpRequest")
     } else if uses("starlette") || uses("fastapi") {
         Some("starlette.requests.Request")
+    } else if uses("aiohttp") {
+        Some("aiohttp.web.Request")
+    } else if uses("sanic") {
+        Some("sanic.request.Request")
+    } else if uses("functions_framework") {
+        // Google Cloud Functions hand HTTP functions a Flask request.
+        Some("flask.Request")
     } else {
         None
+    }
+}
+
+/// `def handler(event, context)`: the AWS Lambda calling convention, where `event` carries
+/// the caller's request (API Gateway query strings, bodies, headers).
+fn type_lambda_event(func: &mut Function) {
+    let [event, context] = func.params.as_mut_slice() else {
+        return;
+    };
+    if event.name == "event" && context.name == "context" && event.ty.is_none() {
+        event.ty = Some("aws_lambda.LambdaEvent".to_string());
+        if let Some(local) = func.locals.get_mut(event.var as usize) {
+            local.ty = event.ty.clone();
+        }
     }
 }
 
@@ -597,6 +618,9 @@ impl<'a> Lowerer<'a> {
         let receiver = class.is_some() && !b.func.is_static;
         if let Some(params) = node.field("parameters") {
             self.params(&mut b, params, receiver);
+        }
+        if class.is_none() && b.func.parent.is_none() {
+            type_lambda_event(&mut b.func);
         }
         let body = node.field("body");
         let bindings = body
