@@ -348,6 +348,14 @@ fn security_use(call: &Call<'_>, src: &str) -> Option<SecurityUse> {
             });
         }
     }
+    // Stored under a named key: `res.cookie('session_id', value)`,
+    // `localStorage.setItem('authToken', value)`.
+    if let Some(key) = key_argument(call.node, src) {
+        return Some(SecurityUse {
+            what: format!("the `{key}` value"),
+            direct: true,
+        });
+    }
     let dest = ast::destination(call.node, src, Climb::Derived);
     let func = ast::enclosing_function_name(call.node, src);
     let func_use = |func: &Option<String>| {
@@ -411,6 +419,34 @@ fn security_use(call: &Call<'_>, src: &str) -> Option<SecurityUse> {
             }
         }
     }
+}
+
+/// A string literal naming a secret among the other arguments of the call that `node` is an
+/// argument of (looking through a few wrapping expressions).
+fn key_argument(node: Node<'_>, src: &str) -> Option<String> {
+    let mut child = node;
+    for _ in 0..6 {
+        let parent = child.parent()?;
+        if matches!(parent.kind(), "arguments" | "argument_list") {
+            let key = ast::named_children(parent)
+                .into_iter()
+                .filter(|a| *a != child)
+                .filter_map(|a| ast::string_value(a, src))
+                .find(|k| k.len() <= 40 && is_security_name(k) && !is_non_security_name(k));
+            if key.is_some() {
+                return key;
+            }
+        }
+        if matches!(
+            parent.kind(),
+            "expression_statement" | "block" | "statement_block" | "return_statement"
+        ) || ast::is_function(parent)
+        {
+            return None;
+        }
+        child = parent;
+    }
+    None
 }
 
 /// Names of secrets: tokens, passwords, keys, nonces, salts, IVs, one-time codes, sessions.
@@ -759,12 +795,15 @@ mod tests {
                 "app.post('/reset', async (req, res) => {\n  const resetToken = Math.random().toString(36).substring(2);\n  await db.saveToken(req.body.email, resetToken);\n});\n",
                 "const sessionId = Math.random().toString(36).slice(2) + Date.now().toString(36);\n",
                 "const password = Array.from({ length: 16 }, () => charset[Math.floor(Math.random() * charset.length)]).join('');\n",
+                "app.get('/login', (req, res) => {\n  res.cookie('session_id', Math.random().toString(36).slice(2), { httpOnly: true });\n  res.redirect('/');\n});\n",
+                "localStorage.setItem('authToken', String(Math.random()));\n",
                 "const user = { name, apiKey: Math.random().toString(36).substr(2) };\n",
             ],
             &[
                 "const crypto = require('crypto');\nconst resetToken = crypto.randomBytes(32).toString('hex');\n",
                 "function shuffle(array) {\n  for (let i = array.length - 1; i > 0; i--) {\n    const j = Math.floor(Math.random() * (i + 1));\n    [array[i], array[j]] = [array[j], array[i]];\n  }\n  return array;\n}\n",
                 "const delay = Math.random() * 1000;\nsetTimeout(retry, delay);\n",
+                "localStorage.setItem('theme', Math.random() > 0.5 ? 'dark' : 'light');\n",
                 "function randomColor() { return '#' + Math.floor(Math.random() * 16777215).toString(16); }\n",
                 "const id = Math.random().toString(36).substr(2, 9);\ntodos.push({ id, text });\n",
             ],
