@@ -8,9 +8,10 @@ rampart_core::declare_rule! {
     /// default, or a local that resolves to a literal) in settings such as `password`,
     /// `master_password`, `admin_password`, `administrator_login_password`, `auth_token` or
     /// `root_password` of resources and module calls, including nested blocks; secret-named keys
-    /// with literal values in setting maps (a Lambda function's environment variables, App Service
-    /// `app_settings`); and literal values
-    /// stored in `aws_secretsmanager_secret_version` (`secret_string`) or a `SecureString`
+    /// with literal values in setting maps and lists (a Lambda function's environment variables,
+    /// App Service `app_settings`, `{ name = "DB_PASSWORD", value = "..." }` in ECS container
+    /// definitions, Helm `set` and Kubernetes `env` blocks); and literal values stored in
+    /// `aws_secretsmanager_secret_version` (`secret_string`) or a `SecureString`
     /// `aws_ssm_parameter`.
     ///
     /// ## Why is this bad
@@ -93,20 +94,59 @@ fn secret_in_map(m: &Module, attr: &Attr) -> Option<(String, String)> {
     ) {
         return None;
     }
-    let Expr::Object(fields) = &attr.value else {
+    if !matches!(attr.value, Expr::Object(_) | Expr::List(_) | Expr::Call(..)) {
         return None;
-    };
-    fields.iter().find_map(|(k, v)| {
-        if !crate::dockerfile::is_secret_name(k) {
-            return None;
-        }
-        match m.eval(v) {
-            Expr::Str(s) if !is_placeholder(&s) && !s.chars().all(|c| c.is_ascii_digit()) => {
-                Some((k.clone(), s))
+    }
+    find_secret_literal(&m.eval(&attr.value), 0)
+}
+
+fn is_literal_secret(value: &Expr) -> Option<&str> {
+    match value {
+        Expr::Str(s) if !is_placeholder(s) && !s.chars().all(|c| c.is_ascii_digit()) => Some(s),
+        _ => None,
+    }
+}
+
+/// A secret-named key with a literal value anywhere in a (bounded) nested value, including
+/// `{ name = "DB_PASSWORD", value = "..." }` pairs of container definitions.
+fn find_secret_literal(value: &Expr, depth: usize) -> Option<(String, String)> {
+    if depth > 8 {
+        return None;
+    }
+    match value {
+        Expr::Object(fields) => {
+            if let (Some(Expr::Str(name)), Some(v)) = (value.get("name"), value.get("value")) {
+                if crate::dockerfile::is_secret_name(name) {
+                    if let Some(s) = is_literal_secret(v) {
+                        return Some((name.clone(), s.to_string()));
+                    }
+                }
             }
-            _ => None,
+            fields.iter().find_map(|(k, v)| {
+                if crate::dockerfile::is_secret_name(k) {
+                    if let Some(s) = is_literal_secret(v) {
+                        return Some((k.clone(), s.to_string()));
+                    }
+                }
+                find_secret_literal(v, depth + 1)
+            })
         }
-    })
+        Expr::List(items) => items.iter().find_map(|i| find_secret_literal(i, depth + 1)),
+        _ => None,
+    }
+}
+
+/// A nested block written as a name/value pair (`env { name = ... value = ... }`, Helm `set`).
+fn secret_pair<'a>(m: &Module, b: &'a Block) -> Option<(String, String, &'a Attr)> {
+    let name = m.attr(b, "name")?;
+    let name = name
+        .as_str()
+        .filter(|n| crate::dockerfile::is_secret_name(n))?
+        .to_string();
+    let attr = b.attr("value")?;
+    let value = m.eval(&attr.value);
+    let secret = is_literal_secret(&value)?.to_string();
+    Some((name, secret, attr))
 }
 
 fn is_placeholder(s: &str) -> bool {
@@ -169,6 +209,22 @@ fn walk<'a>(
             format!("{} literal", attr.name),
         ));
     }
+    if b.kind != "resource" && b.kind != "module" {
+        if let Some((name, secret, attr)) = secret_pair(m, b) {
+            if seen.insert((attr.location.path.clone(), attr.location.span.start_line)) {
+                out.push(report(
+                    &TF_HARDCODED_PASSWORD,
+                    &attr.location,
+                    format!(
+                        "`{name}` of `{address}` is hard-coded (`{}`)",
+                        mask(&secret)
+                    ),
+                    address,
+                    format!("{name} literal"),
+                ));
+            }
+        }
+    }
     for nested in &b.blocks {
         walk(m, address, nested, seen, out);
     }
@@ -204,12 +260,13 @@ fn stored_literal(m: &Module, value: &Expr) -> Option<String> {
     }
 }
 
-fn secret_stores(m: &Module, out: &mut Vec<Finding>) {
+fn secret_stores(m: &Module, seen: &mut HashSet<(String, u32)>, out: &mut Vec<Finding>) {
     for r in m.resources("aws_secretsmanager_secret_version") {
         let Some(attr) = r.block.attr("secret_string") else {
             continue;
         };
         if let Some(secret) = stored_literal(m, &attr.value) {
+            seen.insert((attr.location.path.clone(), attr.location.span.start_line));
             out.push(report(
                 &TF_HARDCODED_PASSWORD,
                 &attr.location,
@@ -230,6 +287,7 @@ fn secret_stores(m: &Module, out: &mut Vec<Finding>) {
             continue;
         };
         if let Some(secret) = stored_literal(m, &attr.value) {
+            seen.insert((attr.location.path.clone(), attr.location.span.start_line));
             out.push(report(
                 &TF_HARDCODED_PASSWORD,
                 &attr.location,
@@ -246,8 +304,8 @@ fn secret_stores(m: &Module, out: &mut Vec<Finding>) {
 }
 
 pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
-    secret_stores(m, out);
     let mut seen = HashSet::new();
+    secret_stores(m, &mut seen, out);
     for f in &m.files {
         for b in f
             .blocks
@@ -267,12 +325,12 @@ mod tests {
     #[test]
     fn flags_literals_and_variable_defaults() {
         let vars = "variable \"db_password\" {\n  description = \"Database password\"\n  type        = string\n  default     = \"ChangeMe123!\"\n  sensitive   = true\n}\n";
-        let main = "resource \"aws_db_instance\" \"app\" {\n  username = \"admin\"\n  password = var.db_password\n}\nresource \"aws_elasticache_replication_group\" \"cache\" {\n  auth_token = \"redis-auth-token-1234567890\"\n}\nresource \"azurerm_linux_virtual_machine\" \"vm\" {\n  admin_password = \"P@ssw0rd1234!\"\n}\nresource \"aws_lambda_function\" \"api\" {\n  environment {\n    variables = {\n      TABLE_NAME = \"items\"\n      STRIPE_SECRET_KEY = \"sk_live_51Habcdefghijkl\"\n    }\n  }\n}\nresource \"aws_secretsmanager_secret_version\" \"db\" {\n  secret_id     = aws_secretsmanager_secret.db.id\n  secret_string = jsonencode({ username = \"admin\", password = \"Sup3rS3cret!\" })\n}\n";
+        let main = "resource \"aws_db_instance\" \"app\" {\n  username = \"admin\"\n  password = var.db_password\n}\nresource \"aws_elasticache_replication_group\" \"cache\" {\n  auth_token = \"redis-auth-token-1234567890\"\n}\nresource \"azurerm_linux_virtual_machine\" \"vm\" {\n  admin_password = \"P@ssw0rd1234!\"\n}\nresource \"aws_lambda_function\" \"api\" {\n  environment {\n    variables = {\n      TABLE_NAME = \"items\"\n      STRIPE_SECRET_KEY = \"sk_live_51Habcdefghijkl\"\n    }\n  }\n}\nresource \"aws_secretsmanager_secret_version\" \"db\" {\n  secret_id     = aws_secretsmanager_secret.db.id\n  secret_string = jsonencode({ username = \"admin\", password = \"Sup3rS3cret!\" })\n}\nresource \"aws_ecs_task_definition\" \"app\" {\n  container_definitions = jsonencode([{\n    name = \"app\"\n    environment = [\n      { name = \"DB_HOST\", value = \"db.internal\" },\n      { name = \"DB_PASSWORD\", value = \"ecs-pass-1234\" }\n    ]\n  }])\n}\nresource \"helm_release\" \"redis\" {\n  set {\n    name  = \"auth.password\"\n    value = \"redis-pass-1234\"\n  }\n}\n";
         let got: Vec<_> = run(&[("db/variables.tf", vars), ("db/main.tf", main)])
             .into_iter()
             .filter(|f| f.rule_id == TF_HARDCODED_PASSWORD.id)
             .collect();
-        assert_eq!(got.len(), 5, "{got:?}");
+        assert_eq!(got.len(), 7, "{got:?}");
         let var = got
             .iter()
             .find(|f| f.location.path == "db/variables.tf")
@@ -316,6 +374,23 @@ resource "aws_lambda_function" "api" {
     }
   }
   tags = { SecretRotation = "enabled" }
+}
+resource "aws_ecs_task_definition" "app" {
+  container_definitions = jsonencode([{
+    name    = "app"
+    secrets = [{ name = "DB_PASSWORD", valueFrom = aws_secretsmanager_secret.db.arn }]
+    environment = [{ name = "LOG_LEVEL", value = "info" }]
+  }])
+}
+resource "helm_release" "app" {
+  set {
+    name  = "image.tag"
+    value = "1.2.3"
+  }
+  set_sensitive {
+    name  = "auth.password"
+    value = var.redis_password
+  }
 }
 resource "aws_ssm_parameter" "url" {
   name  = "/app/api_url"
