@@ -701,6 +701,10 @@ static QUERY_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
 static KV_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:^|[;\s])(?:password|pwd)\s*=\s*'?([^;\s']+)").expect("kv pattern compiles")
 });
+static KV_USER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[;\s])(?:user id|uid|user|username)\s*=\s*'?([^;\s']+)")
+        .expect("kv pattern compiles")
+});
 static KV_OTHER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:^|[;\s])(?:server|host|data source|user id|uid|user|username|database|dbname|initial catalog|port)\s*=")
         .expect("kv pattern compiles")
@@ -719,9 +723,14 @@ pub fn find_inline_password(text: &str) -> Option<InlinePassword> {
     } else if let Some(c) = QUERY_PASSWORD.captures(text) {
         c.get(1).map(|m| (m.as_str().to_string(), "URL"))
     } else if KV_OTHER.is_match(text) {
+        let user = KV_USER
+            .captures(text)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str());
         KV_PASSWORD
             .captures(text)
             .and_then(|c| c.get(1))
+            .filter(|m| Some(m.as_str()) != user)
             .map(|m| (m.as_str().to_string(), "connection string"))
     } else {
         None
@@ -991,6 +1000,7 @@ mod tests {
             "postgresql+psycopg2://scott:tiger@localhost/test",
             "postgres://user:${DB_PASSWORD}@host/db",
             "Server=x;Password={0};",
+            "Host=localhost;Database=app;Username=postgres;Password=postgres",
             "https://example.com/path",
         ] {
             assert_eq!(find_inline_password(text), None, "{text}");
