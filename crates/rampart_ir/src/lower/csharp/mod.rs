@@ -318,15 +318,32 @@ impl<'a> Lowerer<'a> {
         if let Some(q) = self.well_known(name) {
             return q;
         }
-        let project_usings: Vec<&String> = self
+        // A project type: the file's namespace or one of the project namespaces it imports.
+        let mut candidates: Vec<&str> = self
             .usings
             .iter()
             .filter(|u| !is_library_namespace(u))
+            .map(String::as_str)
             .collect();
-        match (project_usings.as_slice(), self.namespace.is_empty()) {
-            ([], false) => format!("{}.{name}", self.namespace),
-            ([only], true) => format!("{only}.{name}"),
-            _ => name.to_string(),
+        if !self.namespace.is_empty() {
+            candidates.push(&self.namespace);
+        }
+        match candidates.as_slice() {
+            [] => name.to_string(),
+            [only] => format!("{only}.{name}"),
+            _ => {
+                // Several: projects keep types in namespaces named for their role
+                // (`IOrderService` in `Shop.Services`, `OrderDto` in `Shop.Models`).
+                let roles = role_namespaces(name);
+                let matching: Vec<&&str> = candidates
+                    .iter()
+                    .filter(|ns| roles.contains(&ns.rsplit('.').next().unwrap_or(ns)))
+                    .collect();
+                match matching.as_slice() {
+                    [only] => format!("{only}.{name}"),
+                    _ => name.to_string(),
+                }
+            }
         }
     }
 
@@ -592,6 +609,10 @@ impl<'a> Lowerer<'a> {
             .flatten()
         };
         let decorators = self.attributes(n);
+        if n.kind() == "enum_declaration" {
+            // Every enum derives from `System.Enum`: its values are names, not free text.
+            bases.insert(0, "System.Enum".to_string());
+        }
         let id = self.module.classes.len() as ClassId;
         self.module.classes.push(Class {
             name: name.clone(),
@@ -1181,6 +1202,66 @@ fn collect_initializer_items<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
             "array_type" | "array_rank_specifier" => {}
             _ => out.push(k),
         }
+    }
+}
+
+/// The last namespace segments a project type of this name conventionally lives under.
+fn role_namespaces(name: &str) -> &'static [&'static str] {
+    let ends = |suffixes: &[&str]| suffixes.iter().any(|s| name.ends_with(s));
+    if ends(&["Service", "Services"]) {
+        &[
+            "Services",
+            "Service",
+            "Application",
+            "Interfaces",
+            "Abstractions",
+            "Contracts",
+            "Core",
+        ]
+    } else if ends(&["Repository"]) {
+        &[
+            "Repositories",
+            "Repository",
+            "Data",
+            "Infrastructure",
+            "Persistence",
+            "Interfaces",
+        ]
+    } else if ends(&["Context"]) {
+        &["Data", "Infrastructure", "Persistence", "Database", "Db"]
+    } else if ends(&[
+        "Dto",
+        "DTO",
+        "Request",
+        "Response",
+        "Model",
+        "ViewModel",
+        "Command",
+        "Query",
+    ]) {
+        &[
+            "Models",
+            "Dtos",
+            "DTOs",
+            "Contracts",
+            "ViewModels",
+            "Requests",
+            "Responses",
+            "Commands",
+            "Queries",
+        ]
+    } else if ends(&["Options", "Settings", "Config"]) {
+        &["Options", "Settings", "Configuration", "Config"]
+    } else if ends(&["Controller"]) {
+        &["Controllers"]
+    } else if ends(&["Exception"]) {
+        &["Exceptions"]
+    } else if ends(&["Validator"]) {
+        &["Validators", "Validation"]
+    } else if ends(&["Helper", "Helpers", "Utils", "Extensions"]) {
+        &["Helpers", "Utils", "Utilities", "Common", "Extensions"]
+    } else {
+        &["Models", "Entities", "Domain", "Enums"]
     }
 }
 
