@@ -1,31 +1,29 @@
 //! Name tables: C# keyword types, well-known library types and the members controllers and
 //! pages inherit from their framework base classes.
 
-/// C# keyword types and their CLR aliases. `string`, `int`, `float`, `bool`, `object` and
-/// `dynamic` keep the neutral names every frontend uses (a `string` parameter is request data,
-/// an `int` one is not); the other numeric and character types are named by their CLR types,
-/// which the analysis treats as library scalars.
+/// C# keyword types and their CLR aliases, spelled as the keywords (`int` carries no injection
+/// taint; `string` stays a plain name so string parameters are input).
 pub fn predefined(name: &str) -> Option<&'static str> {
     Some(match name {
         "string" | "String" => "string",
         "int" | "Int32" => "int",
+        "long" | "Int64" => "long",
+        "short" | "Int16" => "short",
+        "byte" | "Byte" => "byte",
+        "sbyte" | "SByte" => "sbyte",
+        "uint" | "UInt32" => "uint",
+        "ulong" | "UInt64" => "ulong",
+        "ushort" | "UInt16" => "ushort",
+        "double" | "Double" => "double",
         "float" | "Single" => "float",
+        "decimal" | "Decimal" => "decimal",
         "bool" | "Boolean" => "bool",
+        "char" | "Char" => "char",
         "object" | "Object" => "object",
-        "dynamic" => "dynamic",
         "void" => "void",
-        "long" | "Int64" => "System.Int64",
-        "short" | "Int16" => "System.Int16",
-        "byte" | "Byte" => "System.Byte",
-        "sbyte" | "SByte" => "System.SByte",
-        "uint" | "UInt32" => "System.UInt32",
-        "ulong" | "UInt64" => "System.UInt64",
-        "ushort" | "UInt16" => "System.UInt16",
-        "double" | "Double" => "System.Double",
-        "decimal" | "Decimal" => "System.Decimal",
-        "char" | "Char" => "System.Char",
-        "nint" | "IntPtr" => "System.IntPtr",
-        "nuint" | "UIntPtr" => "System.UIntPtr",
+        "dynamic" => "dynamic",
+        "nint" => "nint",
+        "nuint" => "nuint",
         _ => return None,
     })
 }
@@ -34,10 +32,9 @@ pub fn predefined(name: &str) -> Option<&'static str> {
 /// one, is a conversion.
 pub fn conversion_type(ty: &str) -> Option<&'static str> {
     Some(match ty {
-        "int" | "System.Int64" | "System.Int16" | "System.Byte" | "System.SByte"
-        | "System.UInt32" | "System.UInt64" | "System.UInt16" | "System.Char" | "System.IntPtr"
-        | "System.UIntPtr" => "int",
-        "float" | "System.Double" | "System.Decimal" => "float",
+        "int" | "long" | "short" | "byte" | "sbyte" | "uint" | "ulong" | "ushort" | "nint"
+        | "nuint" | "char" => "int",
+        "double" | "float" | "decimal" => "float",
         "bool" => "bool",
         "System.Guid" => "uuid",
         "System.DateTime"
