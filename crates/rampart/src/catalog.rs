@@ -6,6 +6,7 @@ use rampart_core::RuleMeta;
 pub fn all_rules() -> Vec<&'static RuleMeta> {
     let mut rules = rampart_rules::all_rules();
     rules.extend(rampart_iac::all_rules());
+    rules.extend(rampart_app::RULES.iter().copied());
     rules.sort_by_key(|r| r.id);
     rules.dedup_by_key(|r| r.id);
     rules

@@ -44,6 +44,14 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// List the HTTP routes of an application with their authentication and rate limits.
+    Routes {
+        /// Files or directories to read.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
     /// Print the IR a file lowers to (for debugging the analysis).
     Ir {
         file: PathBuf,
@@ -96,6 +104,9 @@ pub struct ScanArgs {
     /// Hide findings below this confidence.
     #[arg(long, value_name = "LEVEL")]
     pub min_confidence: Option<Confidence>,
+    /// Hide dataflow findings not reachable from an HTTP entry point.
+    #[arg(long)]
+    pub reachable_only: bool,
     /// Do not show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
@@ -147,6 +158,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Docs { out, check } => run_docs(&out, check),
+        Command::Routes { paths, format } => {
+            let model = scan::routes(&paths)?;
+            let out = match format {
+                ListFormat::Json => rampart_app::render::json(&model),
+                ListFormat::Text => rampart_app::render::text(&model),
+            };
+            print_stdout(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Ir { file } => {
             print_stdout(&scan::ir_dump(&file)?)?;
             Ok(ExitCode::SUCCESS)

@@ -34,6 +34,7 @@ struct FileOutput {
     notes: Vec<Note>,
     iac: Option<IacFile>,
     module: Option<Module>,
+    app: Option<rampart_app::FileFacts>,
     suppressions: Vec<Suppression>,
     lines: usize,
     analyzed: bool,
@@ -163,6 +164,7 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
     let mut notes = Vec::new();
     let mut iac_models = Vec::new();
     let mut modules = Vec::new();
+    let mut app_facts = Vec::new();
     let mut suppressions: HashMap<String, Vec<Suppression>> = HashMap::new();
     let mut stats = ScanStats::default();
     for (path, out) in outputs {
@@ -176,6 +178,7 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
         notes.extend(out.notes);
         iac_models.extend(out.iac);
         modules.extend(out.module);
+        app_facts.extend(out.app);
         if !out.suppressions.is_empty() {
             suppressions.insert(path, out.suppressions);
         }
@@ -192,6 +195,13 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
         }));
     }
     drop(modules);
+    let app = rampart_app::AppModel::build(app_facts);
+    findings.extend(rampart_app::check(&app));
+    rampart_app::context::contextualize(&app, &mut findings, |id| {
+        rampart_rules::rules::injection::TAINT_RULES
+            .iter()
+            .any(|(meta, _, _)| meta.id == id)
+    });
 
     let findings = judge(findings, &selection, config, &suppressions, args);
     notes.sort_by(|a, b| a.path.cmp(&b.path));
@@ -270,6 +280,10 @@ fn process_file(
             rule.check(&ctx, &mut out.findings);
         }
     }
+    if Language::APPLICATION.contains(&file.language) {
+        let facts = rampart_app::extract(&file, &parsed.tree);
+        out.app = (!facts.is_empty()).then_some(facts);
+    }
     out.iac = rampart_iac::prepare(&file, &parsed.tree);
     if lower_ir && Language::APPLICATION.contains(&file.language) {
         out.module = rampart_ir::lower(&file, &parsed.tree).ok();
@@ -295,6 +309,9 @@ fn judge(
             f.severity = *sev;
         }
         if args.min_confidence.is_some_and(|c| f.confidence < c) {
+            continue;
+        }
+        if args.reachable_only && !rampart_app::context::is_reachable(&f) {
             continue;
         }
         let line = f.location.span.start_line;
@@ -388,6 +405,35 @@ pub fn render(result: &ScanResult, format: Format, color: bool) -> String {
         Format::Json => rampart_report::json::render(&report),
         Format::Sarif => rampart_report::sarif::render(&report),
     }
+}
+
+/// `rampart routes PATH`: the application model of the files under `paths`.
+pub fn routes(paths: &[PathBuf]) -> Result<rampart_app::AppModel> {
+    let base = scan_base(paths);
+    let opts = WalkOptions {
+        exclude: &[],
+        include: &[],
+    };
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for p in paths {
+        candidates.extend(walk::walk(p, &base, &opts)?);
+    }
+    let facts = candidates
+        .par_iter()
+        .filter(|c| Language::APPLICATION.contains(&c.language))
+        .filter_map(|c| {
+            let file = SourceFile::read(
+                &c.path,
+                c.rel_path.clone(),
+                c.language,
+                DEFAULT_MAX_FILE_SIZE,
+            )
+            .ok()?;
+            let parsed = rampart_syntax::parse(file.language, &file.text).ok()?;
+            Some(rampart_app::extract(&file, &parsed.tree))
+        })
+        .collect();
+    Ok(rampart_app::AppModel::build(facts))
 }
 
 /// `rampart ir FILE`.

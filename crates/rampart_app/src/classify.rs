@@ -369,7 +369,6 @@ pub fn is_auth_check_call(name: &str) -> bool {
             "identity",
             "authorize",
             "assert",
-            "get",
         ],
     );
     let noun = has(
@@ -395,11 +394,14 @@ pub fn is_auth_check_call(name: &str) -> bool {
         ],
     );
     let phrase = ws.join(" ");
-    (verb && noun && !phrase.contains("get user by") && phrase != "get user")
+    (verb && noun)
         || phrase == "is authenticated"
         || phrase == "get jwt identity"
         || phrase == "verify jwt in request"
-        || phrase == "get current user"
+        || phrase.ends_with("get current user")
+        || phrase.ends_with("get server session")
+        || phrase.ends_with("get session")
+        || phrase.ends_with("get token")
 }
 
 /// Names of calls that write data.

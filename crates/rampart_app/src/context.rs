@@ -24,6 +24,17 @@ pub fn contextualize(model: &AppModel, findings: &mut [Finding], is_taint: impl 
     for f in findings.iter_mut().filter(|f| is_taint(&f.rule_id)) {
         let source = f.trace.first().map_or(&f.location, |s| &s.location);
         let Some(route) = route_at(model, &source.path, source.span.start_line) else {
+            if f.context.is_none() && knows_entry_points(model, &source.path) {
+                f.confidence = f.confidence.lowered();
+                f.context = Some(Context {
+                    entry_point: None,
+                    method: None,
+                    route: None,
+                    parameter: None,
+                    auth: AuthState::Unknown,
+                    reachability: Reachability::NotReachable,
+                });
+            }
             continue;
         };
         let source_text = f.trace.first().map_or("", |s| s.message.as_str());
@@ -66,12 +77,29 @@ pub fn contextualize(model: &AppModel, findings: &mut [Finding], is_taint: impl 
     }
 }
 
-/// Whether a finding may be reached from an entry point (for `--reachable-only`): anything
-/// not proven unreachable.
+/// Whether the model has routes in `path`'s language, so that a flow outside every handler
+/// (and not traced to one by the dataflow analysis) is reachable from no known entry point.
+fn knows_entry_points(model: &AppModel, path: &str) -> bool {
+    let ext = |p: &str| match p.rsplit('.').next().unwrap_or("") {
+        "py" => "python",
+        "js" | "jsx" | "mjs" | "cjs" | "ts" | "tsx" | "mts" | "cts" => "js",
+        "java" => "java",
+        _ => "other",
+    };
+    let want = ext(path);
+    want != "other" && model.routes.iter().any(|r| ext(&r.file) == want)
+}
+
+/// Whether a finding is reached from an entry point (for `--reachable-only`): findings without
+/// a dataflow trace always are; taint findings need a route or a handler registration.
 pub fn is_reachable(f: &Finding) -> bool {
-    f.context
-        .as_ref()
-        .is_none_or(|c| c.reachability != Reachability::NotReachable)
+    if f.trace.is_empty() {
+        return true;
+    }
+    f.context.as_ref().is_some_and(|c| {
+        c.reachability != Reachability::NotReachable
+            && (c.entry_point.is_some() || c.route.is_some())
+    })
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod classify;
 pub mod context;
 pub mod extract;
 pub mod model;
+pub mod render;
 pub mod rules;
 
 pub use extract::extract;
