@@ -316,3 +316,21 @@ namespace Acme.Web.Pages
 "#
     ));
 }
+
+#[test]
+fn members_inherited_through_a_project_base_controller() {
+    insta::assert_snapshot!(lower(
+        r#"namespace Acme.Api.Controllers;
+
+public class AccountController : BaseApiController
+{
+    public IActionResult Login(string returnUrl)
+    {
+        var ip = HttpContext.Connection.RemoteIpAddress;
+        Audit(Request.Headers["User-Agent"]);
+        return Redirect(returnUrl);
+    }
+}
+"#
+    ));
+}

@@ -1,7 +1,9 @@
 //! Expressions: names, member access, calls, string building, conversions, operators,
 //! lambdas, patterns, switch expressions and LINQ queries.
 
-use super::names::{conversion_type, convert_method, INHERITED_MEMBERS};
+use super::names::{
+    conversion_type, convert_method, framework_base, INHERITED_MEMBERS, INHERITED_METHODS,
+};
 use super::stmt::is_statement;
 use super::{collect_initializer_items, Lowerer, MAX_DEPTH};
 use crate::ir::*;
@@ -389,7 +391,9 @@ impl Lowerer<'_> {
     /// Whether a bare name is a member inherited from the framework base of the current class.
     fn inherited_member(&self, name: &str) -> Option<String> {
         let base = self.classes.last()?.base.clone()?;
-        INHERITED_MEMBERS.contains(&name).then_some(base)
+        INHERITED_MEMBERS
+            .contains(&name)
+            .then(|| framework_base(&base))
     }
 
     /// A bare name: local, captured local, member of an enclosing class, inherited member, or
@@ -801,7 +805,12 @@ impl Lowerer<'_> {
             };
         }
         if let Some(base) = cls_base {
-            return Callee::Path(format!("{base}.{name}"));
+            let owner = if INHERITED_METHODS.contains(&name) {
+                framework_base(&base)
+            } else {
+                base
+            };
+            return Callee::Path(format!("{owner}.{name}"));
         }
         if let [only] = self.static_usings.as_slice() {
             return Callee::Path(format!("{only}.{name}"));

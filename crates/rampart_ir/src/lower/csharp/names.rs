@@ -81,6 +81,58 @@ pub const INHERITED_MEMBERS: &[&str] = &[
     "PageContext",
 ];
 
+/// Action-result helpers of `ControllerBase`/`Controller`/`PageModel` a subclass calls without
+/// qualification.
+pub const INHERITED_METHODS: &[&str] = &[
+    "Ok",
+    "Content",
+    "Redirect",
+    "RedirectPermanent",
+    "RedirectPreserveMethod",
+    "RedirectPermanentPreserveMethod",
+    "LocalRedirect",
+    "RedirectToAction",
+    "RedirectToPage",
+    "File",
+    "PhysicalFile",
+    "View",
+    "PartialView",
+    "Json",
+    "BadRequest",
+    "NotFound",
+    "Unauthorized",
+    "Forbid",
+    "NoContent",
+    "Created",
+    "CreatedAtAction",
+    "Accepted",
+    "StatusCode",
+    "Problem",
+    "Page",
+];
+
+/// The framework class members are inherited from: a known framework base itself, or, for a
+/// project base class named like one (`BaseApiController`, `AppPageModel`), the framework class
+/// it conventionally derives from.
+pub fn framework_base(base: &str) -> String {
+    const FRAMEWORK: &[&str] = &[
+        "Microsoft.AspNetCore.Mvc.ControllerBase",
+        "Microsoft.AspNetCore.Mvc.Controller",
+        "Microsoft.AspNetCore.Mvc.RazorPages.PageModel",
+    ];
+    if FRAMEWORK.contains(&base) {
+        return base.to_string();
+    }
+    let simple = base.rsplit('.').next().unwrap_or(base);
+    if simple.ends_with("Controller") || simple.ends_with("ControllerBase") {
+        "Microsoft.AspNetCore.Mvc.ControllerBase".to_string()
+    } else if simple.ends_with("PageModel") {
+        "Microsoft.AspNetCore.Mvc.RazorPages.PageModel".to_string()
+    } else {
+        base.to_string()
+    }
+}
+
 /// Well-known library types and their namespaces: the implicit usings of ASP.NET Core projects
 /// and the types AI-written code uses most. A name listed twice is resolved by the file's usings.
 pub const WELL_KNOWN: &[(&str, &str)] = &[
