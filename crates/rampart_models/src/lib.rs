@@ -47,6 +47,7 @@ pub static BUILTIN: &[(&str, &str)] = builtin_models![
     "csharp/io.toml",
     "csharp/ldap.toml",
     "csharp/logging.toml",
+    "csharp/mongodb.toml",
     "csharp/process.toml",
     "csharp/sanitizers.toml",
     "csharp/xml.toml",
