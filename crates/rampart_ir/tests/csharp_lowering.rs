@@ -155,6 +155,18 @@ namespace Acme.Services
             return sb.ToString() + label;
         }
 
+        public static IEnumerable<string> Lines(string text)
+        {
+            if (text.Length == 0)
+            {
+                yield break;
+            }
+            foreach (var line in text.Split('\n'))
+            {
+                yield return line.Trim();
+            }
+        }
+
         private static int Count(string s)
         {
             if (int.TryParse(s, out var n) && n < MaxRows)

@@ -32,8 +32,8 @@ pub fn lower(file: &SourceFile, tree: &Tree) -> Module {
     l.header(root);
     let top = l.reserve_fn();
     let name = l.module.name.clone();
-    let mut b = FunctionBuilder::new("<module>", name, l.span(root));
-    // Top-level statements: local functions are visible from the start of the program.
+    let b = FunctionBuilder::new("<module>", name, l.span(root));
+    // Top-level statements (C# 9): local functions are visible from the start of the program.
     l.fns.push(FnCx::new(top, b, None));
     let globals: Vec<Node> = {
         let mut c = root.walk();
@@ -46,10 +46,7 @@ pub fn lower(file: &SourceFile, tree: &Tree) -> Module {
     for s in &globals {
         l.stmt(*s);
     }
-    if let Some(f) = l.fns.pop() {
-        b = f.b;
-        l.module.functions[top as usize] = b.finish();
-    }
+    l.finish_fn(top);
     let mut ns = Vec::new();
     l.declarations(root, &mut ns);
     l.module
@@ -85,6 +82,8 @@ struct FnCx {
     /// (break target, continue target) of enclosing loops and switches.
     loops: Vec<(BlockId, Option<BlockId>)>,
     this_var: Option<VarId>,
+    /// The values an iterator hands out with `yield return`, returned as its result.
+    yielded: Option<VarId>,
 }
 
 impl FnCx {
@@ -95,6 +94,7 @@ impl FnCx {
             stringy: FxHashSet::default(),
             loops: Vec::new(),
             this_var,
+            yielded: None,
         }
     }
 }
@@ -1030,7 +1030,16 @@ impl<'a> Lowerer<'a> {
 
     fn finish_fn(&mut self, id: FuncId) {
         if let Some(f) = self.fns.pop() {
-            self.module.functions[id as usize] = f.b.finish();
+            let mut func = f.b.finish();
+            if let Some(y) = f.yielded {
+                // An iterator's exits return what it yielded.
+                for block in &mut func.blocks {
+                    if matches!(block.term, Terminator::Return(None)) {
+                        block.term = Terminator::Return(Some(Operand::Var(y)));
+                    }
+                }
+            }
+            self.module.functions[id as usize] = func;
         }
     }
 

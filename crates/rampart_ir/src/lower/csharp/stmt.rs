@@ -147,12 +147,30 @@ impl Lowerer<'_> {
                     self.terminate(Terminator::Goto(t));
                 }
             }
-            "yield_statement" => {
-                // `yield return x` hands out `x` and continues.
-                if let Some(e) = n.named_child(0) {
-                    self.expr(e);
+            "yield_statement" => match n.named_child(0) {
+                // `yield return x` adds `x` to the iterator's results and continues.
+                Some(e) => {
+                    let v = self.expr(e);
+                    let y = match self.f().yielded {
+                        Some(y) => y,
+                        None => {
+                            let y = self.temp();
+                            self.f().yielded = Some(y);
+                            y
+                        }
+                    };
+                    let span = self.span(n);
+                    self.emit(
+                        InstKind::Unknown {
+                            dst: y,
+                            operands: vec![Operand::Var(y), v],
+                        },
+                        span,
+                    );
                 }
-            }
+                // `yield break` ends the iteration.
+                None => self.terminate(Terminator::Return(None)),
+            },
             "local_function_statement" | "empty_statement" | "comment" | "goto_statement" => {}
             "labeled_statement" => {
                 let mut c = n.walk();
