@@ -66,7 +66,9 @@ public class UsersController : ControllerBase
             return BadRequest();
         }
         var q = Request.Query["q"];
-        return Content(html + q, "text/html");
+        var filter = "";
+        filter += q;
+        return Content(html + filter, "text/html");
     }
 }
 "#

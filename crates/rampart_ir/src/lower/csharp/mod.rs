@@ -1133,6 +1133,12 @@ impl<'a> Lowerer<'a> {
             } if f.stringy.contains(src) => {
                 f.stringy.insert(*dst);
             }
+            InstKind::Assign {
+                dst,
+                src: Operand::Const(Const::Str(_)),
+            } => {
+                f.stringy.insert(*dst);
+            }
             _ => {}
         }
         f.b.emit(kind, span);
