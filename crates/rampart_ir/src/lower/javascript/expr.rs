@@ -369,7 +369,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Names a function assigned to `x`, `obj.x`, `exports.x` or `module.exports`.
+    /// Names a function assigned to `x`, `obj.x` (as `obj.x`), `exports.x` or `module.exports`.
     fn assignment_hint(&self, left: Node) -> Option<String> {
         match left.kind() {
             "identifier" => Some(self.text(left).to_string()),
@@ -382,7 +382,16 @@ impl<'a> Lowerer<'a> {
                 if target == "module.exports" {
                     return Some("default".into());
                 }
-                left.field("property").map(|p| self.text(p).to_string())
+                // `exports.f = ...` is the module's `f`; `router.handlers.f = ...` keeps its
+                // owner so it cannot take the name of a module-level `f`.
+                let exported = target
+                    .strip_prefix("module.exports.")
+                    .or_else(|| target.strip_prefix("exports."));
+                match exported {
+                    Some(name) => Some(name.to_string()),
+                    None if target.len() <= 80 => Some(target),
+                    None => left.field("property").map(|p| self.text(p).to_string()),
+                }
             }
             _ => None,
         }
