@@ -1288,7 +1288,14 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 if !self.sink_applies(s, args) {
                     continue;
                 }
+                if s.class == VulnClass::Xss && self.non_html_response(receiver) {
+                    continue;
+                }
                 for (i, a) in args.iter().enumerate() {
+                    // Objects and arrays sent as a response are serialized as JSON.
+                    if s.class == VulnClass::Xss && self.is_literal_container(&a.value) {
+                        continue;
+                    }
                     let option_keys = self.map_has_key(&a.value, &s.keywords);
                     // A query config object (`{ text, values }`): only the named keys matter.
                     let dangerous = self.arg_is_dangerous(s, args, i) && !option_keys;
@@ -1311,6 +1318,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
             }
         }
 
+        self.callbacks_of_tainted(name, args, &recv_taint, span);
         let mut sanitizer = path.and_then(|p| models.sanitizer(p));
         if sanitizer.is_none() {
             sanitizer = name.and_then(|n| models.wildcard_sanitizer(n));
@@ -1396,6 +1404,77 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
             result = Taint::default();
         }
         result
+    }
+
+    fn is_literal_container(&self, o: &Operand) -> bool {
+        let Operand::Var(v) = o else { return false };
+        matches!(
+            self.def_kind(*v),
+            Some(InstKind::MakeMap { .. }) | Some(InstKind::MakeList { .. })
+        )
+    }
+
+    /// `res.type("text/plain").send(x)`: a response whose declared content type is not HTML.
+    fn non_html_response(&self, receiver: Option<VarId>) -> bool {
+        let Some(r) = receiver else { return false };
+        match self.def_kind(r) {
+            Some(InstKind::Call {
+                callee: Callee::Method { name, .. },
+                args,
+                ..
+            }) if matches!(name.as_str(), "type" | "contentType") => {
+                matches!(
+                    args.first().and_then(|a| self.const_of(&a.value)),
+                    Some(Const::Str(t)) if !t.contains("html")
+                )
+            }
+            _ => false,
+        }
+    }
+
+    /// A callback handed to an iteration or promise method of a tainted receiver
+    /// (`ids.forEach(id => ...)`, `fetchUser().then(u => ...)`) receives the receiver's data as
+    /// its first parameter.
+    fn callbacks_of_tainted(&mut self, name: Option<&str>, args: &[Arg], recv: &Taint, span: Span) {
+        let iterates = matches!(
+            name,
+            Some(
+                "map"
+                    | "forEach"
+                    | "filter"
+                    | "flatMap"
+                    | "some"
+                    | "every"
+                    | "find"
+                    | "then"
+                    | "each"
+            )
+        );
+        if !iterates || recv.is_empty() {
+            return;
+        }
+        for a in args {
+            let Operand::Var(v) = a.value else { continue };
+            let Some(Sym::Func(f)) = self.sym_of(v).cloned() else {
+                continue;
+            };
+            let Some(summary) = self.summaries.get(f) else {
+                continue;
+            };
+            let first = self
+                .ctx
+                .program
+                .function(f)
+                .and_then(|cf| cf.params.iter().position(|p| p.kind != ParamKind::Receiver));
+            let Some(first) = first else { continue };
+            for s in summary.sinks.clone() {
+                if matches!(s.origin, Origin::Param(i) if i as usize == first) {
+                    for l in recv.0.clone() {
+                        self.summary_sink_through(&l, &s, span);
+                    }
+                }
+            }
+        }
     }
 
     /// Whether an argument is an object literal with one of `keys` (a query config object

@@ -3,7 +3,7 @@
 
 use crate::infer::{resolve_callee, CalleeRef, Ctx, FuncFacts, Sym};
 use crate::program::{FuncKey, Program, Target};
-use rampart_ir::{Const, DecoratorValue, Function, InstKind, Operand};
+use rampart_ir::{Const, DecoratorValue, Function, InstKind, Operand, ParamKind};
 use rampart_models::{EntryModel, Models, ParamSources, SourceKind, VulnClass};
 use rustc_hash::FxHashMap;
 
@@ -98,6 +98,34 @@ pub fn find_entries(
                 }
             }
         }
+        for e in models.param_name_entries() {
+            let Some(name) = &e.param_name else { continue };
+            if e.module
+                .as_ref()
+                .is_some_and(|f| !slashed.contains(f.as_str()))
+            {
+                continue;
+            }
+            if let Some(prefix) = &e.imports {
+                let imported = module
+                    .imports
+                    .iter()
+                    .any(|i| i.target == *prefix || i.target.starts_with(&format!("{prefix}.")));
+                if !imported {
+                    continue;
+                }
+            }
+            for (fi, f) in module.functions.iter().enumerate().skip(1) {
+                let key = (mi, fi as u32);
+                if out.contains_key(&key) || f.parent.is_some() {
+                    continue;
+                }
+                let first = f.params.iter().find(|p| p.kind != ParamKind::Receiver);
+                if first.is_some_and(|p| p.name == *name) {
+                    out.insert(key, EntryCtx::from_model(e, f.qualified_name.clone()));
+                }
+            }
+        }
         for (ci, class) in module.classes.iter().enumerate() {
             let bases = program.all_bases(mi, ci as u32);
             for base in &bases {
@@ -142,7 +170,11 @@ fn registrations(
                 });
                 for a in args.iter().skip(e.callbacks as usize) {
                     let Operand::Var(v) = a.value else { continue };
-                    if let Some(Some(Sym::Func(f))) = facts.syms.get(v as usize) {
+                    let handler = match facts.syms.get(v as usize) {
+                        Some(Some(Sym::Func(f))) => Some(*f),
+                        _ => wrapped_handler(func, facts, v),
+                    };
+                    if let Some(f) = &handler {
                         let reg = match &route {
                             Some(r) => format!("{path}(\"{r}\")"),
                             None => path.to_string(),
@@ -157,6 +189,22 @@ fn registrations(
             }
         }
     }
+}
+
+/// `asyncHandler(async (req, res) => ...)`: a handler wrapped by a call; the wrapped function.
+fn wrapped_handler(func: &Function, facts: &FuncFacts, v: u32) -> Option<FuncKey> {
+    let (b, i) = facts.def.get(v as usize).copied().flatten()?;
+    let InstKind::Call { args, .. } = &func.blocks.get(b as usize)?.insts.get(i as usize)?.kind
+    else {
+        return None;
+    };
+    args.iter().find_map(|a| match a.value {
+        Operand::Var(x) => match facts.syms.get(x as usize) {
+            Some(Some(Sym::Func(f))) => Some(*f),
+            _ => None,
+        },
+        Operand::Const(_) => None,
+    })
 }
 
 /// `app.route` with `app = Flask(__name__)` at module level: `flask.Flask.route`.

@@ -94,6 +94,23 @@ impl Ctx<'_, '_> {
     pub fn callee_path(&self, path: &str) -> CalleeRef {
         match self.program.resolve(path, self.module) {
             Target::Func(f) => CalleeRef::Project(f),
+            Target::ModuleVar(m, name, rest) => {
+                match self
+                    .program
+                    .module_var(m, name)
+                    .and_then(|v| self.module_var_sym(m, v))
+                {
+                    Some(Sym::Func(f)) if rest.is_empty() => CalleeRef::Project(f),
+                    Some(Sym::Path(p)) if !rest.is_empty() => {
+                        let full = format!("{p}.{rest}");
+                        match self.program.resolve(&full, self.module) {
+                            Target::Func(f) => CalleeRef::Project(f),
+                            _ => CalleeRef::External(full.into()),
+                        }
+                    }
+                    _ => CalleeRef::External(path.into()),
+                }
+            }
             Target::Class(m, c) => match self.program.method(m, c, "__init__") {
                 Some(f) => CalleeRef::Project(f),
                 None => match self.program.method(m, c, "constructor") {
@@ -372,7 +389,20 @@ fn inst_sym(ctx: &Ctx, kind: &InstKind, syms: &[Option<Sym>]) -> Option<Sym> {
             ..
         } => var_sym(syms, *v).cloned(),
         InstKind::Global { path, .. } => Some(ctx.global_sym(path)),
-        InstKind::Load { obj, field, .. } => extend(var_sym(syms, *obj), field),
+        InstKind::Load { obj, field, .. } => {
+            let base = var_sym(syms, *obj);
+            let sym = extend(base, field);
+            // A function of a project module read as a value: `controllers.getUser`.
+            match (&sym, base) {
+                (Some(Sym::Path(p)), Some(Sym::Path(b))) if ctx.program.is_module(b) => {
+                    match ctx.program.resolve(p, ctx.module) {
+                        Target::Func(f) => Some(Sym::Func(f)),
+                        _ => sym,
+                    }
+                }
+                _ => sym,
+            }
+        }
         InstKind::Call { callee, .. } => {
             let c = resolve_callee(ctx, callee, syms);
             ctx.call_result(&c)

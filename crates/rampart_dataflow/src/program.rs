@@ -99,6 +99,11 @@ impl<'m> Program<'m> {
             .and_then(|m| m.functions.get(key.1 as usize))
     }
 
+    /// Whether `name` is the exact name of a project module.
+    pub fn is_module(&self, name: &str) -> bool {
+        self.module_by_name.contains_key(name)
+    }
+
     pub fn module(&self, index: u32) -> &'m Module {
         &self.modules[index as usize]
     }
@@ -240,6 +245,14 @@ impl<'m> Program<'m> {
         let sub = format!("{}.{}", module.name, first);
         if let Some(&sm) = self.module_by_name.get(sub.as_str()) {
             return self.resolve_member(sm, tail, depth + 1);
+        }
+        // `module.exports = logger`: members of the module are members of `logger`.
+        if let Some(e) = module
+            .exports
+            .iter()
+            .find(|e| e.name == "default" && e.from.is_none() && e.local != first)
+        {
+            return self.resolve_member(m, &join_member(&e.local, rest), depth + 1);
         }
         Target::External
     }

@@ -121,14 +121,27 @@ def ping():
         assert_cases(
             "command-injection",
             Language::JavaScript,
-            &[r#"const express = require("express");
+            &[
+                r#"const express = require("express");
+const { exec } = require("child_process");
+const app = express();
+
+app.post("/ping-all", (req, res) => {
+  req.body.hosts.forEach((host) => {
+    exec("ping -c 1 " + host);
+  });
+  res.json({ ok: true });
+});
+"#,
+                r#"const express = require("express");
 const { exec } = require("child_process");
 const app = express();
 
 app.get("/ping", (req, res) => {
   exec(`ping -c 1 ${req.query.host}`, (err, out) => res.send(out));
 });
-"#],
+"#,
+            ],
             &[r#"const express = require("express");
 const { execFile } = require("child_process");
 const app = express();

@@ -118,14 +118,30 @@ app.get("/hello", (req, res) => {
   res.send("<h1>Hello " + name + "</h1>");
 });
 "#],
-            &[r#"const express = require("express");
+            &[
+                r#"const express = require("express");
+const app = express();
+
+app.get("/echo", (req, res) => {
+  res.send({ message: req.query.msg });
+});
+"#,
+                r#"const express = require("express");
+const app = express();
+
+app.get("/echo", (req, res) => {
+  res.type("text/plain").send(req.query.msg);
+});
+"#,
+                r#"const express = require("express");
 const escapeHtml = require("escape-html");
 const app = express();
 
 app.get("/hello", (req, res) => {
   res.send("<h1>Hello " + escapeHtml(req.query.name) + "</h1>");
 });
-"#],
+"#,
+            ],
         );
     }
 }
