@@ -348,3 +348,32 @@ public class AccountController : BaseApiController
 "#
     ));
 }
+
+#[test]
+fn preprocessor_blocks_keep_every_branch() {
+    insta::assert_snapshot!(lower(
+        r#"namespace Acme.Api;
+
+public class DiagnosticsController : ControllerBase
+{
+    #region Fields
+    private readonly string _root = "/srv";
+    #endregion
+
+#if DEBUG
+    [HttpGet("debug")]
+    public IActionResult Debug(string q) => Content(q);
+#else
+    public IActionResult Release() => Ok();
+#endif
+
+    private void Trace(string message)
+    {
+#if DEBUG
+        Console.WriteLine(_root + message);
+#endif
+    }
+}
+"#
+    ));
+}

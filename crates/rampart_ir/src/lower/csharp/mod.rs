@@ -512,8 +512,8 @@ impl<'a> Lowerer<'a> {
 
     /// Type declarations at any namespace depth (top-level statements are lowered already).
     fn declarations(&mut self, node: Node, ns: &mut Vec<String>) {
-        let mut c = node.walk();
-        let kids: Vec<Node> = node.named_children(&mut c).collect();
+        let mut kids = Vec::new();
+        members_of(node, &mut kids);
         let depth = ns.len();
         for child in kids {
             match child.kind() {
@@ -716,8 +716,8 @@ impl<'a> Lowerer<'a> {
     }
 
     fn class_body(&mut self, body: Node, is_interface: bool) {
-        let mut cursor = body.walk();
-        let members: Vec<Node> = body.named_children(&mut cursor).collect();
+        let mut members = Vec::new();
+        members_of(body, &mut members);
         // Fields and properties first, so methods declared above them still resolve them.
         for m in &members {
             match m.kind() {
@@ -1193,6 +1193,19 @@ fn receiver_param(class: &str, span: Span) -> Param {
         default: None,
         decorators: Vec::new(),
         span,
+    }
+}
+
+/// The members of a declaration list, with those inside `#if`/`#elif`/`#else` blocks (every
+/// branch: any may be compiled).
+fn members_of<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
+    let mut c = n.walk();
+    for k in n.named_children(&mut c) {
+        if matches!(k.kind(), "preproc_if" | "preproc_elif" | "preproc_else") {
+            members_of(k, out);
+        } else {
+            out.push(k);
+        }
     }
 }
 

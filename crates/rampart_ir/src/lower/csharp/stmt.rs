@@ -172,6 +172,20 @@ impl Lowerer<'_> {
                 None => self.terminate(Terminator::Return(None)),
             },
             "local_function_statement" | "empty_statement" | "comment" | "goto_statement" => {}
+            "preproc_if" | "preproc_elif" | "preproc_else" => {
+                // Every branch may be compiled; the condition is a preprocessor symbol.
+                let mut c = n.walk();
+                let kids: Vec<Node> = n
+                    .named_children(&mut c)
+                    .filter(|k| {
+                        is_statement(k.kind())
+                            || matches!(k.kind(), "preproc_elif" | "preproc_else")
+                    })
+                    .collect();
+                for k in kids {
+                    self.stmt(k);
+                }
+            }
             "labeled_statement" => {
                 let mut c = n.walk();
                 let inner = n.named_children(&mut c).find(|x| x.kind() != "identifier");
