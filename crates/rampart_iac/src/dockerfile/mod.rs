@@ -18,7 +18,7 @@ mod unpinned_packages;
 #[cfg(test)]
 mod fixtures;
 
-pub(crate) use secret_in_env::is_secret_name;
+pub(crate) use secret_in_env::{embedded_credential, is_secret_name};
 
 use rampart_core::{Finding, Location, RuleMeta};
 use rampart_syntax::SourceFile;

@@ -189,6 +189,36 @@ fn credential_format() -> &'static Regex {
     })
 }
 
+/// A credential embedded in a value: a known token format, a URL with a password, or a
+/// `Password=...;` connection-string field. Returns the secret part.
+pub(crate) fn embedded_credential(value: &str) -> Option<String> {
+    if let Some(found) = credential_format().find(value) {
+        let token = found
+            .as_str()
+            .trim_start_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-');
+        return Some(token.to_string());
+    }
+    if let Some(p) = url_password(value) {
+        return Some(p.to_string());
+    }
+    connection_string_password(value).map(str::to_string)
+}
+
+/// `Password=secret;` (or `Pwd=`) in an ADO.NET/ODBC/JDBC-style connection string.
+fn connection_string_password(value: &str) -> Option<&str> {
+    value.split(';').find_map(|field| {
+        let (k, v) = field.split_once('=')?;
+        let key = k.trim().to_ascii_lowercase();
+        let v = v.trim();
+        (matches!(key.as_str(), "password" | "pwd")
+            && !v.is_empty()
+            && !v.starts_with('$')
+            && !v.starts_with('{')
+            && !v.starts_with('<'))
+        .then_some(v)
+    })
+}
+
 fn url_password(value: &str) -> Option<&str> {
     let (_, rest) = value.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;

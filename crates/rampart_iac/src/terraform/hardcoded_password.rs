@@ -94,10 +94,13 @@ fn secret_in_map(m: &Module, attr: &Attr) -> Option<(String, String)> {
     ) {
         return None;
     }
-    if !matches!(attr.value, Expr::Object(_) | Expr::List(_) | Expr::Call(..)) {
-        return None;
+    match &attr.value {
+        Expr::Str(s) => crate::dockerfile::embedded_credential(s).map(|c| (attr.name.clone(), c)),
+        Expr::Object(_) | Expr::List(_) | Expr::Call(..) => {
+            find_secret_literal(&m.eval(&attr.value), 0)
+        }
+        _ => None,
     }
-    find_secret_literal(&m.eval(&attr.value), 0)
 }
 
 fn is_literal_secret(value: &Expr) -> Option<&str> {
@@ -128,10 +131,16 @@ fn find_secret_literal(value: &Expr, depth: usize) -> Option<(String, String)> {
                         return Some((k.clone(), s.to_string()));
                     }
                 }
-                find_secret_literal(v, depth + 1)
+                match v {
+                    Expr::Str(s) => {
+                        crate::dockerfile::embedded_credential(s).map(|c| (k.clone(), c))
+                    }
+                    _ => find_secret_literal(v, depth + 1),
+                }
             })
         }
         Expr::List(items) => items.iter().find_map(|i| find_secret_literal(i, depth + 1)),
+        Expr::Str(s) => crate::dockerfile::embedded_credential(s).map(|c| ("value".to_string(), c)),
         _ => None,
     }
 }
@@ -171,11 +180,18 @@ fn walk<'a>(
                 out.push(report(
                     &TF_HARDCODED_PASSWORD,
                     &attr.location,
-                    format!(
-                        "`{key}` in `{}` of `{address}` is hard-coded (`{}`)",
-                        attr.name,
-                        mask(&secret)
-                    ),
+                    if key == attr.name {
+                        format!(
+                            "`{key}` of `{address}` embeds a credential (`{}`)",
+                            mask(&secret)
+                        )
+                    } else {
+                        format!(
+                            "`{key}` in `{}` of `{address}` is hard-coded (`{}`)",
+                            attr.name,
+                            mask(&secret)
+                        )
+                    },
                     address,
                     format!("{} {key} literal", attr.name),
                 ));
@@ -325,12 +341,12 @@ mod tests {
     #[test]
     fn flags_literals_and_variable_defaults() {
         let vars = "variable \"db_password\" {\n  description = \"Database password\"\n  type        = string\n  default     = \"ChangeMe123!\"\n  sensitive   = true\n}\n";
-        let main = "resource \"aws_db_instance\" \"app\" {\n  username = \"admin\"\n  password = var.db_password\n}\nresource \"aws_elasticache_replication_group\" \"cache\" {\n  auth_token = \"redis-auth-token-1234567890\"\n}\nresource \"azurerm_linux_virtual_machine\" \"vm\" {\n  admin_password = \"P@ssw0rd1234!\"\n}\nresource \"aws_lambda_function\" \"api\" {\n  environment {\n    variables = {\n      TABLE_NAME = \"items\"\n      STRIPE_SECRET_KEY = \"sk_live_51Habcdefghijkl\"\n    }\n  }\n}\nresource \"aws_secretsmanager_secret_version\" \"db\" {\n  secret_id     = aws_secretsmanager_secret.db.id\n  secret_string = jsonencode({ username = \"admin\", password = \"Sup3rS3cret!\" })\n}\nresource \"aws_ecs_task_definition\" \"app\" {\n  container_definitions = jsonencode([{\n    name = \"app\"\n    environment = [\n      { name = \"DB_HOST\", value = \"db.internal\" },\n      { name = \"DB_PASSWORD\", value = \"ecs-pass-1234\" }\n    ]\n  }])\n}\nresource \"helm_release\" \"redis\" {\n  set {\n    name  = \"auth.password\"\n    value = \"redis-pass-1234\"\n  }\n}\n";
+        let main = "resource \"aws_db_instance\" \"app\" {\n  username = \"admin\"\n  password = var.db_password\n}\nresource \"aws_elasticache_replication_group\" \"cache\" {\n  auth_token = \"redis-auth-token-1234567890\"\n}\nresource \"azurerm_linux_virtual_machine\" \"vm\" {\n  admin_password = \"P@ssw0rd1234!\"\n}\nresource \"aws_lambda_function\" \"api\" {\n  environment {\n    variables = {\n      TABLE_NAME = \"items\"\n      STRIPE_SECRET_KEY = \"sk_live_51Habcdefghijkl\"\n    }\n  }\n}\nresource \"aws_secretsmanager_secret_version\" \"db\" {\n  secret_id     = aws_secretsmanager_secret.db.id\n  secret_string = jsonencode({ username = \"admin\", password = \"Sup3rS3cret!\" })\n}\nresource \"aws_ecs_task_definition\" \"app\" {\n  container_definitions = jsonencode([{\n    name = \"app\"\n    environment = [\n      { name = \"DB_HOST\", value = \"db.internal\" },\n      { name = \"DB_PASSWORD\", value = \"ecs-pass-1234\" }\n    ]\n  }])\n}\nresource \"azurerm_linux_web_app\" \"app\" {\n  app_settings = {\n    DATABASE_URL = \"Server=tcp:db.windows.net;User ID=sqladmin;Password=P@ss1234!;\"\n  }\n  connection_string {\n    value = \"postgres://app:Pg-Pass-99@db:5432/app\"\n  }\n}\nresource \"helm_release\" \"redis\" {\n  set {\n    name  = \"auth.password\"\n    value = \"redis-pass-1234\"\n  }\n}\n";
         let got: Vec<_> = run(&[("db/variables.tf", vars), ("db/main.tf", main)])
             .into_iter()
             .filter(|f| f.rule_id == TF_HARDCODED_PASSWORD.id)
             .collect();
-        assert_eq!(got.len(), 7, "{got:?}");
+        assert_eq!(got.len(), 9, "{got:?}");
         let var = got
             .iter()
             .find(|f| f.location.path == "db/variables.tf")
@@ -390,6 +406,12 @@ resource "helm_release" "app" {
   set_sensitive {
     name  = "auth.password"
     value = var.redis_password
+  }
+}
+resource "azurerm_linux_web_app" "app" {
+  app_settings = {
+    DATABASE_URL = "Server=tcp:db.windows.net;Authentication=Active Directory Default;"
+    REDIS_URL    = "redis://cache:6379/0"
   }
 }
 resource "aws_ssm_parameter" "url" {
