@@ -939,8 +939,24 @@ impl<'a> Lowerer<'a> {
         if is_ctor {
             self.constructor_initializer(m);
         }
-        if let Some(body) = m.child_by_field_name("body") {
-            self.body(body, !is_void && !is_ctor);
+        match m.child_by_field_name("body") {
+            Some(body) => self.body(body, !is_void && !is_ctor),
+            // Interface and abstract members: the implementation is not known here, so the
+            // result depends on the receiver and every argument.
+            None if !is_void && !is_ctor => {
+                let span = self.span(m);
+                let operands = self
+                    .f()
+                    .b
+                    .func
+                    .params
+                    .iter()
+                    .map(|p| Operand::Var(p.var))
+                    .collect();
+                let v = self.unknown(operands, span);
+                self.terminate(Terminator::Return(Some(v)));
+            }
+            None => {}
         }
         self.finish_fn(id);
     }
