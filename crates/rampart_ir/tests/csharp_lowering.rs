@@ -143,7 +143,7 @@ namespace Acme.Services
 
         public async Task<string> BuildAsync(string title, IEnumerable<Order> orders)
         {
-            var sb = new StringBuilder();
+            StringBuilder sb = new();
             sb.Append(title);
             var big = from o in orders where o.Total > 100 orderby o.Total select o.Customer;
             var names = orders.Where(o => o.Total > 0).Select(o => o.Customer?.Trim() ?? "anonymous").ToList();

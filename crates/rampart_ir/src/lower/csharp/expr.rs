@@ -902,12 +902,12 @@ impl Lowerer<'_> {
         self.construct(class, n, span)
     }
 
+    /// `new()` where the type is not declared alongside (an argument, a return value).
     fn implicit_new(&mut self, n: Node, span: Span) -> Operand {
-        // `new()`: the type comes from the declaration; the analysis reads it from the local.
         self.construct(String::new(), n, span)
     }
 
-    fn construct(&mut self, class: String, n: Node, span: Span) -> Operand {
+    pub(super) fn construct(&mut self, class: String, n: Node, span: Span) -> Operand {
         let list = n.child_by_field_name("arguments").or_else(|| {
             let mut c = n.walk();
             let l = n

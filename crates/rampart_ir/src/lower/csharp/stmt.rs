@@ -229,7 +229,15 @@ impl Lowerer<'_> {
             .filter(|x| x.kind() == "variable_declarator")
             .collect();
         for decl in declarators {
-            let value = declarator_value(decl).map(|v| self.expr(v));
+            let value = declarator_value(decl).map(|v| {
+                if v.kind() == "implicit_object_creation_expression" {
+                    // `List<string> names = new();`: the declared type is the created one.
+                    let span = self.span(v);
+                    self.construct(ty.clone().unwrap_or_default(), v, span)
+                } else {
+                    self.expr(v)
+                }
+            });
             let span = self.span(decl);
             let mut c2 = decl.walk();
             let tuple = decl
