@@ -865,6 +865,25 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        // `handler.bind(this)` is the same function (registered handlers stay recognizable).
+        if f.kind() == "member_expression"
+            && f.field("property").is_some_and(|p| self.text(p) == "bind")
+        {
+            if let Some(obj) = f.field("object") {
+                let func = self.lower_expr(obj);
+                self.lower_args(args_node);
+                let dst = self.temp();
+                self.emit(
+                    InstKind::UnOp {
+                        dst,
+                        op: UnOp::Other,
+                        operand: func,
+                    },
+                    span,
+                );
+                return Operand::Var(dst);
+            }
+        }
         let callee_path = match f.kind() {
             "identifier" => self.callee_path(f),
             "member_expression" => self.dotted_path(f),
