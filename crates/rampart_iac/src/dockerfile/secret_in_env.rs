@@ -260,20 +260,12 @@ fn report(
     Some(())
 }
 
-/// A literal credential on a `RUN` command line: a known token format, a URL with a password,
-/// or the value of a `--password`/`--token` option.
+/// A literal credential on a `RUN` command line: an embedded credential (see
+/// [`embedded_credential`]) or the value of a `--password`/`--token` option.
 fn run_credential(words: &[String]) -> Option<String> {
     for (i, w) in words.iter().enumerate() {
-        if let Some(found) = credential_format().find(w) {
-            return Some(
-                found
-                    .as_str()
-                    .trim_start_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-                    .to_string(),
-            );
-        }
-        if let Some(p) = url_password(w) {
-            return Some(p.to_string());
+        if let Some(secret) = embedded_credential(w) {
+            return Some(secret);
         }
         let (flag, inline) = match w.split_once('=') {
             Some((f, v)) => (f, Some(v)),
@@ -349,17 +341,17 @@ pub(super) fn check(m: &Model, out: &mut Vec<Finding>) {
                     );
                     continue;
                 }
-                if let Some(password) = url_password(value) {
+                if let Some(password) = embedded_credential(value) {
                     report(
                         out,
                         stage,
                         what,
                         pair,
                         format!(
-                            "`{what} {}` in {} embeds a password in a URL (`{}`)",
+                            "`{what} {}` in {} embeds a password (`{}`)",
                             pair.key,
                             stage.display_name(),
-                            mask(password)
+                            mask(&password)
                         ),
                     );
                     continue;
@@ -448,11 +440,11 @@ mod tests {
 
     #[test]
     fn flags_literal_and_formatted_secrets() {
-        let text = "FROM python:3.12-slim\nENV FLASK_ENV=production \\\n    SECRET_KEY=\"super-secret-key-change-me\"\nENV DATABASE_URL=postgresql://app:Sup3rS3cret@db:5432/app\nARG AWS_KEY=AKIAIOSFODNN7EXAMPLE\nLABEL api_token=\"abcd1234efgh5678\"\nUSER app\n";
+        let text = "FROM python:3.12-slim\nENV FLASK_ENV=production \\\n    SECRET_KEY=\"super-secret-key-change-me\"\nENV DATABASE_URL=postgresql://app:Sup3rS3cret@db:5432/app\nARG AWS_KEY=AKIAIOSFODNN7EXAMPLE\nLABEL api_token=\"abcd1234efgh5678\"\nENV ConnectionStrings__Default=\"Server=db;Database=app;User Id=sa;Password=Str0ngPa55!;\"\nUSER app\n";
         let got = findings_of(&DOCKER_SECRET_IN_ENV, text);
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![3, 4, 5, 6],
+            vec![3, 4, 5, 6, 7],
             "{got:?}"
         );
         assert!(got[0].1.contains("SECRET_KEY") && got[0].1.contains("supe****"));
