@@ -271,7 +271,24 @@ impl<'a> Lowerer<'a> {
             | "dictionary_comprehension" => self.comprehension(node, span),
             "yield" => {
                 if let Some(v) = node.named_child(0) {
-                    self.expr(v);
+                    // What a generator yields is what iterating its result produces: gather
+                    // every yielded value into one variable the function returns.
+                    let value = self.expr(v);
+                    let acc = match self.ctx().yielded {
+                        Some(acc) => acc,
+                        None => {
+                            let acc = self.temp();
+                            self.ctx().yielded = Some(acc);
+                            acc
+                        }
+                    };
+                    self.emit(
+                        InstKind::Unknown {
+                            dst: acc,
+                            operands: vec![Operand::Var(acc), value],
+                        },
+                        span,
+                    );
                 }
                 // The value sent back into a generator is unrelated to what it yields.
                 self.unknown(Vec::new(), span)

@@ -66,6 +66,7 @@ pub fn lower(file: &SourceFile, tree: &Tree) -> Module {
         globals: FxHashSet::default(),
         imports: FxHashMap::default(),
         loops: Vec::new(),
+        yielded: None,
     });
     l.block(root);
     if let Some(ctx) = l.stack.pop() {
@@ -155,6 +156,8 @@ struct FnCtx {
     imports: FxHashMap<String, String>,
     /// (continue target, break target) of the enclosing loops.
     loops: Vec<(BlockId, BlockId)>,
+    /// Everything a generator yields, gathered (see `yield` in `expr.rs`).
+    yielded: Option<VarId>,
 }
 
 struct Lowerer<'a> {
@@ -688,13 +691,22 @@ impl<'a> Lowerer<'a> {
             globals,
             imports: FxHashMap::default(),
             loops: Vec::new(),
+            yielded: None,
         });
     }
 
     fn leave(&mut self, id: FuncId) {
         if let Some(ctx) = self.stack.pop() {
+            let mut func = ctx.b.finish();
+            if let Some(acc) = ctx.yielded {
+                for block in &mut func.blocks {
+                    if let Terminator::Return(None) = block.term {
+                        block.term = Terminator::Return(Some(Operand::Var(acc)));
+                    }
+                }
+            }
             if let Some(slot) = self.functions.get_mut(id as usize) {
-                *slot = ctx.b.finish();
+                *slot = func;
             }
         }
     }
