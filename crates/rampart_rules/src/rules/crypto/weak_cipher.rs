@@ -741,6 +741,17 @@ impl<'t> Checker<'_, 't> {
             (Language::CSharp, _, "GetBytes") if path.contains("Encoding") => {
                 constant_arg(first).then_some(CONSTANT)
             }
+            // Decoded literals: `Base64.getDecoder().decode("...")`, `Hex.decodeHex("...")`,
+            // `Convert.FromBase64String("...")`.
+            (
+                Language::Java
+                | Language::CSharp
+                | Language::JavaScript
+                | Language::TypeScript
+                | Language::Tsx,
+                _,
+                "decode" | "decodeHex" | "parseHexBinary" | "FromBase64String" | "FromHexString",
+            ) => constant_arg(first).then_some(CONSTANT),
             (Language::Java, _, "copyOf") => {
                 let arr = first?;
                 self.static_bytes(arr, use_site, depth + 1)
@@ -951,6 +962,7 @@ mod tests {
                 "class Crypto { private static final String TRANSFORMATION = \"AES/ECB/PKCS5Padding\";\n  Cipher c() throws Exception { return Cipher.getInstance(TRANSFORMATION); } }\n",
                 "class Crypto { void init(Cipher c, SecretKey k) throws Exception { byte[] iv = new byte[16]; c.init(Cipher.ENCRYPT_MODE, k, new IvParameterSpec(iv)); } }\n",
                 "class Crypto { private static final byte[] IV = \"0123456789abcdef\".getBytes(); void f() { new IvParameterSpec(IV); } }\n",
+                "class Crypto { void f(Cipher c, SecretKey k) throws Exception { c.init(Cipher.ENCRYPT_MODE, k, new IvParameterSpec(Base64.getDecoder().decode(\"AAAAAAAAAAAAAAAAAAAAAA==\"))); } }\n",
                 "class Rsa { Cipher c() throws Exception { return Cipher.getInstance(\"RSA/ECB/NoPadding\"); } }\n",
             ],
             &[

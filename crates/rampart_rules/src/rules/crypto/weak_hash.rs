@@ -10,8 +10,8 @@ rampart_core::declare_rule! {
     /// and `cryptography`, Node `crypto.createHash` and the `md5`/`sha1`/`crypto-js` packages,
     /// Java `MessageDigest`, `Signature`, Apache Commons `DigestUtils` and Guava `Hashing`,
     /// .NET `MD5`/`SHA1` and their providers, Go `crypto/md5`, `crypto/sha1`, `x/crypto/md4`
-    /// and `x/crypto/ripemd160`. A weak hash over a password is reported as CWE-916, and so is
-    /// a sound but fast hash (SHA-2, SHA-3, BLAKE2) applied directly to a password.
+    /// and `x/crypto/ripemd160`. A weak hash over a password is reported as CWE-916; sound but
+    /// fast hashes over passwords (salted SHA-256, SHA-512) are left to `weak-password-hash`.
     ///
     /// Uses marked as non-security (`usedforsecurity=False`) and content fingerprints stored as
     /// an ETag, checksum, cache key or file hash are not reported.
@@ -51,7 +51,7 @@ rampart_core::declare_rule! {
         other_cwes: [916],
         severity: Medium,
         languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
-        summary: "Broken hash (MD5, SHA-1, MD4, RIPEMD) used for security, or a fast hash over a password",
+        summary: "Broken hash function (MD5, SHA-1, MD4, RIPEMD) used for security or passwords",
         help: "use SHA-256 or better; hash passwords with Argon2, bcrypt, scrypt or PBKDF2",
     }
 }
@@ -75,14 +75,12 @@ impl StructuralRule for WeakHash {
         let wanted = |name: &str| {
             let lower = name.to_ascii_lowercase();
             imports.get(name).is_some()
-                || [
-                    "md5", "sha", "md4", "md2", "ripemd", "hash", "digest", "sum", "blake",
-                ]
-                .iter()
-                .any(|w| lower.contains(w))
+                || ["md5", "sha", "md4", "md2", "ripemd", "hash", "digest"]
+                    .iter()
+                    .any(|w| lower.contains(w))
                 || matches!(
                     lower.as_str(),
-                    "new" | "create" | "getinstance" | "createfromname"
+                    "new" | "create" | "getinstance" | "sum" | "createfromname"
                 )
         };
         for call in ast::calls_named(root, src, language, wanted) {
@@ -93,22 +91,17 @@ impl StructuralRule for WeakHash {
                 continue;
             }
             let inputs = hashed_inputs(&call, &hash, src);
-            let names = context_names(call.node, src, Climb::Derived);
-            let hashed_password = inputs
+            let password = inputs
                 .iter()
                 .find_map(|n| password_in(*n, src))
-                .map(|p| format!("`{p}`"));
-            let broken = is_broken(hash.algorithm);
-            // A sound hash is only at issue over a password, and then only on clear evidence.
-            if !broken && hashed_password.is_none() {
-                continue;
-            }
-            let password = hashed_password.or_else(|| {
-                names
-                    .iter()
-                    .any(|n| super::is_password_name(n) || is_password_function(n))
-                    .then(|| "a password".to_string())
-            });
+                .map(|p| format!("`{p}`"))
+                .or_else(|| {
+                    context_names(call.node, src, Climb::Derived)
+                        .iter()
+                        .any(|n| super::is_password_name(n) || is_password_function(n))
+                        .then(|| "a password".to_string())
+                });
+            let names = context_names(call.node, src, Climb::Derived);
             if password.is_none() && names.iter().any(|n| is_fingerprint_name(n)) {
                 continue;
             }
@@ -123,18 +116,10 @@ impl StructuralRule for WeakHash {
                     &WEAK_HASH,
                     ctx.file
                         .location(call.node.start_byte(), call.node.end_byte()),
-                    if broken {
-                        format!(
-                            "`{shown}` hashes a password ({p}) with {}, a fast broken hash",
-                            hash.algorithm
-                        )
-                    } else {
-                        format!(
-                            "`{shown}` hashes a password ({p}) with {}, a fast hash that is cheap \
-                             to brute-force",
-                            hash.algorithm
-                        )
-                    },
+                    format!(
+                        "`{shown}` hashes a password ({p}) with {}, a fast broken hash",
+                        hash.algorithm
+                    ),
                 )
                 .cwe(916)
                 .severity(Severity::High),
@@ -285,32 +270,25 @@ fn weak_hash(
         }
         Language::Go => {
             let (pkg, f) = path.rsplit_once('.')?;
-            let algorithm = match (pkg, f) {
-                ("crypto/md5", _) => "MD5",
-                ("crypto/sha1", _) => "SHA-1",
-                ("golang.org/x/crypto/md4", _) => "MD4",
-                ("golang.org/x/crypto/ripemd160", _) => "RIPEMD-160",
-                ("crypto/sha256", "Sum224" | "New224") => "SHA-224",
-                ("crypto/sha256", _) => "SHA-256",
-                ("crypto/sha512", "Sum384" | "New384") => "SHA-384",
-                ("crypto/sha512", _) => "SHA-512",
+            let algorithm = match pkg {
+                "crypto/md5" => "MD5",
+                "crypto/sha1" => "SHA-1",
+                "golang.org/x/crypto/md4" => "MD4",
+                "golang.org/x/crypto/ripemd160" => "RIPEMD-160",
                 _ => return None,
             };
-            if f.starts_with("Sum") {
-                found(algorithm, Some(0))
-            } else if f.starts_with("New") {
-                found(algorithm, None)
-            } else {
-                None
+            match f {
+                "Sum" => found(algorithm, Some(0)),
+                "New" => found(algorithm, None),
+                _ => None,
             }
         }
         _ => None,
     }
 }
 
-/// `MD5`, `md5`, `SHA-1`, `sha1`, `RIPEMD160`, `rmd160`, and the sound but fast `SHA-256`,
-/// `sha512`, `sha3_256`, `blake2b`; bare `SHA` (Java's name for SHA-1) only when
-/// `sha_is_sha1`.
+/// `MD5`, `md5`, `SHA-1`, `sha1`, `RIPEMD160`, `rmd160`; bare `SHA` (Java's name for SHA-1)
+/// only when `sha_is_sha1`.
 fn algorithm_named(name: &str, sha_is_sha1: bool) -> Option<&'static str> {
     let n: String = name
         .chars()
@@ -324,19 +302,8 @@ fn algorithm_named(name: &str, sha_is_sha1: bool) -> Option<&'static str> {
         "MD4" => Some("MD4"),
         "MD2" => Some("MD2"),
         "RIPEMD" | "RIPEMD160" | "RMD160" => Some("RIPEMD-160"),
-        "SHA224" => Some("SHA-224"),
-        "SHA256" => Some("SHA-256"),
-        "SHA384" => Some("SHA-384"),
-        "SHA512" => Some("SHA-512"),
-        "SHA3224" | "SHA3256" | "SHA3384" | "SHA3512" => Some("SHA-3"),
-        "BLAKE2B" | "BLAKE2S" => Some("BLAKE2"),
         _ => None,
     }
-}
-
-/// Collisions can be computed for these; the others are sound but fast.
-fn is_broken(algorithm: &str) -> bool {
-    matches!(algorithm, "MD5" | "SHA-1" | "MD4" | "MD2" | "RIPEMD-160")
 }
 
 /// Python `usedforsecurity=False`.
@@ -544,8 +511,7 @@ mod tests {
                 "import hashlib\n\ndef etag_for(body: bytes) -> str:\n    return hashlib.md5(body).hexdigest()\n",
                 "import hashlib\n\ncache_key = hashlib.md5(url.encode()).hexdigest()\n",
                 "import hashlib\n\ndef file_hash(path):\n    with open(path, 'rb') as f:\n        return hashlib.md5(f.read(), usedforsecurity=False).hexdigest()\n",
-                "import hashlib\n\ndef hash_password(password, salt):\n    return hashlib.pbkdf2_hmac('sha256', password.encode(), salt, 600_000)\n",
-                "import hashlib\n\ndef sign(payload):\n    return hashlib.sha256(payload).hexdigest()\n",
+                "import hashlib\n\ndef store(password):\n    return hashlib.sha256(password.encode()).hexdigest()\n",
                 "import hashlib\n\nchecksum = hashlib.sha1(open('a.bin', 'rb').read()).hexdigest()\n",
                 "def md5(x):\n    return x\n\nmd5('a')\n",
             ],
@@ -572,17 +538,6 @@ mod tests {
         let f = check(
             &WeakHash,
             Language::Python,
-            "import hashlib\n\ndef store(password):\n    return hashlib.sha256(password.encode()).hexdigest()\n",
-        );
-        assert_eq!(f[0].cwe, 916);
-        assert!(
-            f[0].message.contains("with SHA-256, a fast hash"),
-            "{}",
-            f[0].message
-        );
-        let f = check(
-            &WeakHash,
-            Language::Python,
             "import hashlib\nh = hashlib.md5(data)\n",
         );
         assert_eq!(f[0].cwe, 328);
@@ -602,7 +557,7 @@ mod tests {
                 "const ALGO = 'md5';\nconst crypto = require('crypto');\nfunction tokenFor(id) { const h = crypto.createHash(ALGO); h.update(String(id)); return h.digest('hex'); }\n",
             ],
             &[
-                "const crypto = require('crypto');\nfunction hashApiToken(token) { return crypto.createHash('sha256').update(token).digest('hex'); }\n",
+                "const crypto = require('crypto');\nfunction hashPassword(pw) { return crypto.createHash('sha256').update(pw).digest('hex'); }\n",
                 "const crypto = require('crypto');\nconst etag = crypto.createHash('md5').update(body).digest('hex');\n",
                 "const crypto = require('crypto');\nres.setHeader('ETag', crypto.createHash('md5').update(html).digest('hex'));\n",
                 "const md5 = (s) => s;\nmd5('x');\n",
@@ -645,7 +600,6 @@ mod tests {
                 "import java.security.MessageDigest;\nclass UserService {\n  String hashPassword(String password) throws Exception {\n    MessageDigest md = MessageDigest.getInstance(\"MD5\");\n    md.update(password.getBytes());\n    return toHex(md.digest());\n  }\n}\n",
                 "class Tokens {\n  private static final String ALGORITHM = \"SHA-1\";\n  byte[] tokenDigest(byte[] data) throws Exception {\n    return MessageDigest.getInstance(ALGORITHM).digest(data);\n  }\n}\n",
                 "import org.apache.commons.codec.digest.DigestUtils;\nclass Auth { String h(String pwd) { return DigestUtils.md5Hex(pwd); } }\n",
-                "class Users { String store(String password) throws Exception { MessageDigest md = MessageDigest.getInstance(\"SHA-256\"); return hex(md.digest(password.getBytes(UTF_8))); } }\n",
                 "class Sig { void s() throws Exception { Signature sig = Signature.getInstance(\"SHA1withRSA\"); } }\n",
             ],
             &[
