@@ -377,3 +377,33 @@ public class DiagnosticsController : ControllerBase
 "#
     ));
 }
+
+#[test]
+fn string_literals_interpolation_and_conversions() {
+    insta::assert_snapshot!(lower(
+        r#"using static System.Math;
+using IO = System.IO;
+
+namespace Acme.Text;
+
+public static class Strings
+{
+    private const string Prefix = "user-" + "data";
+
+    public static string Build(string name, object count, string raw)
+    {
+        var path = @"C:\data\" + name;
+        var json = """{"name": "x"}""";
+        var greeting = $@"Hello ""{name}"" from {Prefix}";
+        var tab = "a\tb\u0041" + '\n';
+        var total = string.Format("{0}: {1}", name, count) + String.Concat(name, "!");
+        var id = int.Parse(raw) + (long)count + Convert.ToInt32(raw);
+        var guid = Guid.TryParse(raw, out var parsed) ? parsed.ToString() : nameof(raw);
+        var when = DateTime.Parse(raw);
+        var file = IO.File.ReadAllText(path);
+        return Max(id, 3) + total + greeting + json + tab + file;
+    }
+}
+"#
+    ));
+}

@@ -510,7 +510,11 @@ impl Lowerer<'_> {
                 if known_root && !self.declared.contains_key(first) {
                     return Some(text.to_string());
                 }
-                if self.declared.contains_key(first) || self.aliases.contains_key(first) {
+                if let Some(target) = self.aliases.get(first) {
+                    // `IO.File` with `using IO = System.IO;`
+                    return Some(format!("{target}{}", &text[first.len()..]));
+                }
+                if self.declared.contains_key(first) {
                     // `Outer.Inner` nested types.
                     let last = text.rsplit('.').next().unwrap_or("");
                     if last.starts_with(char::is_uppercase) && self.declared.contains_key(last) {

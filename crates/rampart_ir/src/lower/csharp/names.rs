@@ -439,3 +439,40 @@ pub const WELL_KNOWN: &[(&str, &str)] = &[
     ("Dapper", "Dapper"),
     ("SqlMapper", "Dapper"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyword_types_and_conversions() {
+        assert_eq!(predefined("String"), Some("string"));
+        assert_eq!(predefined("Int64"), Some("long"));
+        assert_eq!(predefined("Customer"), None);
+        assert_eq!(conversion_type("long"), Some("int"));
+        assert_eq!(conversion_type("System.Guid"), Some("uuid"));
+        assert_eq!(conversion_type("string"), None);
+        assert_eq!(convert_method("ToInt32"), Some("int"));
+        assert_eq!(convert_method("ToString"), None);
+    }
+
+    #[test]
+    fn interface_names_and_framework_bases() {
+        assert!(is_interface_name("IUserService"));
+        assert!(!is_interface_name("Item"));
+        assert!(!is_interface_name("I"));
+        assert_eq!(
+            framework_base("Microsoft.AspNetCore.Mvc.Controller"),
+            "Microsoft.AspNetCore.Mvc.Controller"
+        );
+        assert_eq!(
+            framework_base("Shop.Api.BaseApiController"),
+            "Microsoft.AspNetCore.Mvc.ControllerBase"
+        );
+        assert_eq!(
+            framework_base("Shop.Web.AppPageModel"),
+            "Microsoft.AspNetCore.Mvc.RazorPages.PageModel"
+        );
+        assert_eq!(framework_base("Shop.Core.Entity"), "Shop.Core.Entity");
+    }
+}
