@@ -1259,10 +1259,20 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         let mut sinks: &[SinkModel] = path.map(|p| models.sinks(p)).unwrap_or(&[]);
         if sinks.is_empty() {
             if let Some(n) = name {
+                // A receiver that is request data or a string (`text.find(q)`) is not a
+                // database, a logger or a DOM node.
                 let recv_is_source = receiver
                     .and_then(|r| self.sym_of(r))
                     .is_some_and(|s| matches!(s, Sym::Path(p) if models.source(p).is_some()));
-                if !recv_is_source {
+                let recv_is_string = receiver.is_some_and(|r| {
+                    matches!(self.facts.consts.get(r as usize), Some(Some(Const::Str(_))))
+                        || matches!(self.def_kind(r), Some(InstKind::Concat { .. }))
+                });
+                let recv_is_input = recv_taint
+                    .0
+                    .iter()
+                    .any(|l| matches!(l.origin, Origin::Source(_)));
+                if !recv_is_source && !recv_is_string && !recv_is_input {
                     sinks = models.wildcard_sinks(n);
                 }
             }

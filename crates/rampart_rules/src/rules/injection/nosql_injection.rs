@@ -69,4 +69,48 @@ app.post("/login", async (req, res) => {
 "#],
         );
     }
+
+    #[test]
+    fn python_cases() {
+        assert_cases(
+            "nosql-injection",
+            Language::Python,
+            &[r#"from flask import Flask, request, jsonify
+from pymongo import MongoClient
+
+app = Flask(__name__)
+users = MongoClient("mongodb://localhost:27017/")["app"]["users"]
+
+@app.route("/login", methods=["POST"])
+def login():
+    data = request.get_json()
+    user = users.find_one({"username": data["username"], "password": data["password"]})
+    return jsonify({"ok": user is not None})
+"#],
+            &[
+                r#"from flask import Flask, request, jsonify
+
+app = Flask(__name__)
+
+@app.route("/search")
+def search():
+    q = request.args.get("q", "")
+    title = "Welcome to the docs"
+    return jsonify({"pos": title.find(q)})
+"#,
+                r#"from bson import ObjectId
+from flask import Flask, request, jsonify
+from pymongo import MongoClient
+
+app = Flask(__name__)
+users = MongoClient("mongodb://localhost:27017/")["app"]["users"]
+
+@app.route("/users/<user_id>")
+def get_user(user_id):
+    user = users.find_one({"_id": ObjectId(user_id)})
+    return jsonify({"found": user is not None})
+"#,
+            ],
+        );
+    }
 }
