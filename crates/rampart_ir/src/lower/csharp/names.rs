@@ -79,6 +79,8 @@ pub const INHERITED_MEMBERS: &[&str] = &[
     "ViewBag",
     "ControllerContext",
     "PageContext",
+    "Server",
+    "Session",
 ];
 
 /// Action-result helpers of `ControllerBase`/`Controller`/`PageModel` a subclass calls without
@@ -119,6 +121,8 @@ pub fn framework_base(base: &str) -> String {
         "Microsoft.AspNetCore.Mvc.ControllerBase",
         "Microsoft.AspNetCore.Mvc.Controller",
         "Microsoft.AspNetCore.Mvc.RazorPages.PageModel",
+        "System.Web.Mvc.Controller",
+        "System.Web.UI.Page",
     ];
     if FRAMEWORK.contains(&base) {
         return base.to_string();
@@ -352,8 +356,13 @@ pub const WELL_KNOWN: &[(&str, &str)] = &[
     ("RouteHandlerBuilder", "Microsoft.AspNetCore.Builder"),
     ("AsParameters", "Microsoft.AspNetCore.Http"),
     ("HttpContext", "Microsoft.AspNetCore.Http"),
+    ("HttpContext", "System.Web"),
     ("HttpRequest", "Microsoft.AspNetCore.Http"),
+    ("HttpRequest", "System.Web"),
     ("HttpResponse", "Microsoft.AspNetCore.Http"),
+    ("HttpResponse", "System.Web"),
+    ("HttpPostedFileBase", "System.Web"),
+    ("Page", "System.Web.UI"),
     ("IFormFile", "Microsoft.AspNetCore.Http"),
     ("IFormCollection", "Microsoft.AspNetCore.Http"),
     ("IQueryCollection", "Microsoft.AspNetCore.Http"),
@@ -371,6 +380,7 @@ pub const WELL_KNOWN: &[(&str, &str)] = &[
     ("QueryString", "Microsoft.AspNetCore.Http"),
     ("ControllerBase", "Microsoft.AspNetCore.Mvc"),
     ("Controller", "Microsoft.AspNetCore.Mvc"),
+    ("Controller", "System.Web.Mvc"),
     ("IActionResult", "Microsoft.AspNetCore.Mvc"),
     ("ActionResult", "Microsoft.AspNetCore.Mvc"),
     ("ContentResult", "Microsoft.AspNetCore.Mvc"),
