@@ -217,10 +217,14 @@ fn python(node: Node<'_>, src: &str) -> Option<String> {
                 "_create_unverified_context" => Some(format!(
                     "`{full}` creates an SSL context that skips certificate verification"
                 )),
+                // Only where it is set or passed: comparisons and option tables disable nothing.
                 "CERT_NONE"
-                    if node
-                        .parent()
-                        .is_none_or(|p| p.kind() != "comparison_operator") =>
+                    if node.parent().is_some_and(|p| {
+                        matches!(
+                            p.kind(),
+                            "assignment" | "keyword_argument" | "argument_list"
+                        )
+                    }) =>
                 {
                     Some(format!("`{full}` turns off TLS certificate verification"))
                 }
@@ -605,6 +609,7 @@ mod tests {
                 "import urllib3\nurllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)\n",
                 "import jwt\npayload = jwt.decode(token, verify=False)\n",
                 "CERT_NONE = 0\nCERT_REQUIRED = 2\n",
+                "import ssl\nMODES = {\"none\": ssl.CERT_NONE, \"required\": ssl.CERT_REQUIRED}\n",
                 "import ssl\nctx = ssl.create_default_context(cafile=CA)\nctx.check_hostname = True\nctx.verify_mode = ssl.CERT_REQUIRED\n",
                 "from ssl import CERT_NONE\nif ctx.verify_mode == CERT_NONE:\n    raise RuntimeError('insecure')\n",
             ],
