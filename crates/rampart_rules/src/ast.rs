@@ -1175,23 +1175,27 @@ fn call_kinds_any(kind: &str) -> bool {
 
 /// Module- and class-level string constants of a file: Python and JavaScript top-level
 /// assignments, Java and C# fields initialised with a literal, Go `const`/`var` specs.
-/// A name assigned two different literals is left out.
+/// A name assigned more than once is left out.
 pub fn string_constants(
     root: Node<'_>,
     src: &str,
     language: Language,
 ) -> FxHashMap<String, String> {
-    let mut out: FxHashMap<String, String> = FxHashMap::default();
-    let mut conflicting: Vec<String> = Vec::new();
-    let mut add = |name: &str, value: String| {
-        if let Some(prev) = out.get(name) {
-            if *prev != value {
-                conflicting.push(name.to_string());
-            }
-        } else {
-            out.insert(name.to_string(), value);
-        }
-    };
+    top_level_values(root, src, language)
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, string_value(value, src)?)))
+        .collect()
+}
+
+/// The values of names assigned exactly once outside any function: Python and JavaScript
+/// top-level variables, Java and C# fields, Go package-level `const`/`var`.
+pub fn top_level_values<'t>(
+    root: Node<'t>,
+    src: &str,
+    language: Language,
+) -> FxHashMap<String, Node<'t>> {
+    let mut out: FxHashMap<String, Node<'t>> = FxHashMap::default();
+    let mut repeated: Vec<String> = Vec::new();
     let kinds: &[&str] = match language {
         Language::Python => &["assignment"],
         Language::JavaScript | Language::TypeScript | Language::Tsx => &["variable_declarator"],
@@ -1203,40 +1207,19 @@ pub fn string_constants(
         if enclosing_function(node).is_some() {
             continue;
         }
-        let (name, value) = match language {
-            Language::Python => (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ),
-            Language::CSharp => (
-                node.child_by_field_name("name"),
-                named_children(node)
-                    .into_iter()
-                    .skip(1)
-                    .find(|c| c.kind() != "bracketed_argument_list"),
-            ),
-            Language::Go => (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("value")
-                    .and_then(|v| named_children(v).into_iter().next()),
-            ),
-            _ => (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("value"),
-            ),
-        };
-        let (Some(name), Some(value)) = (name, value) else {
+        let Some((name, value)) = assignment_parts(node) else {
             continue;
         };
-        if !matches!(name.kind(), "identifier") {
+        if name.kind() != "identifier" {
             continue;
         }
-        if let Some(v) = string_value(value, src) {
-            add(text(name, src), v);
+        let name = text(name, src);
+        if out.insert(name.to_string(), value).is_some() {
+            repeated.push(name.to_string());
         }
     }
-    for c in conflicting {
-        out.remove(&c);
+    for name in repeated {
+        out.remove(&name);
     }
     out
 }
@@ -1251,7 +1234,9 @@ pub struct StringResolver<'a> {
     root: Node<'a>,
     language: Language,
     /// Computed on first use: most files never need a constant.
-    constants: std::cell::OnceCell<FxHashMap<String, String>>,
+    top_level: std::cell::OnceCell<FxHashMap<String, Node<'a>>>,
+    /// Java fields injected from settings with `@Value`.
+    injected: std::cell::OnceCell<FxHashMap<String, String>>,
     settings: &'a ProjectSettings,
 }
 
@@ -1266,24 +1251,32 @@ impl<'a> StringResolver<'a> {
             src,
             root,
             language,
-            constants: std::cell::OnceCell::new(),
+            top_level: std::cell::OnceCell::new(),
+            injected: std::cell::OnceCell::new(),
             settings,
         }
     }
 
-    fn constant(&self, name: &str) -> Option<String> {
-        let constants = self.constants.get_or_init(|| {
-            let mut constants = string_constants(self.root, self.src, self.language);
+    fn constant(&self, name: &str, depth: u32) -> Option<String> {
+        let injected = self.injected.get_or_init(|| {
+            let mut out = FxHashMap::default();
             if self.language == Language::Java {
                 for (field, key, default) in java_value_fields(self.root, self.src) {
                     if let Some(v) = self.settings.get(&key).map(str::to_string).or(default) {
-                        constants.entry(field).or_insert(v);
+                        out.entry(field).or_insert(v);
                     }
                 }
             }
-            constants
+            out
         });
-        constants.get(name).cloned()
+        if let Some(v) = injected.get(name) {
+            return Some(v.clone());
+        }
+        let top = self
+            .top_level
+            .get_or_init(|| top_level_values(self.root, self.src, self.language));
+        let value = *top.get(name)?;
+        self.resolve_depth(value, depth + 1)
     }
 
     /// The constant string value of `node`, if it has one.
@@ -1304,7 +1297,7 @@ impl<'a> StringResolver<'a> {
                 if let Some(v) = self.local_value(node, name, depth) {
                     return Some(v);
                 }
-                self.constant(name)
+                self.constant(name, depth)
             }
             "field_access"
             | "member_expression"
@@ -1313,7 +1306,7 @@ impl<'a> StringResolver<'a> {
             | "selector_expression" => {
                 // `this.ALGO`, `Config.ALGO`, `settings.ALGO`: a constant of this file by name.
                 let (_, prop) = member_parts(node)?;
-                self.constant(text(prop, self.src))
+                self.constant(text(prop, self.src), depth)
             }
             "binary_expression" | "binary_operator" => {
                 let op = node
@@ -1330,19 +1323,43 @@ impl<'a> StringResolver<'a> {
                 self.resolve_depth(named_children(node).into_iter().next()?, depth + 1)
             }
             "element_access_expression" | "subscript" => {
-                let key = named_children(node).into_iter().last()?;
-                let key = descendants_of_kind(key, &["string_literal", "string"])
+                let parts = named_children(node);
+                let key = descendants_of_kind(*parts.last()?, &["string_literal", "string"])
                     .into_iter()
                     .next()?;
-                self.setting(&string_value(key, self.src)?)
+                let key = string_value(key, self.src)?;
+                // `configuration.GetSection("Crypto")["Algorithm"]` reads `Crypto:Algorithm`.
+                let section = parts
+                    .first()
+                    .and_then(|c| call(*c, self.src, Language::CSharp))
+                    .filter(|c| c.name == "GetSection")
+                    .and_then(|c| c.positional(0))
+                    .and_then(|k| self.resolve_depth(k, depth + 1));
+                match section {
+                    Some(section) => self.setting(&format!("{section}:{key}")),
+                    None => self.setting(&key),
+                }
             }
             _ => {
                 let language = guess_call_language(node.kind())?;
                 let c = call(node, self.src, language)?;
-                if !matches!(
-                    c.name.as_str(),
-                    "getProperty" | "getRequiredProperty" | "GetValue" | "getString" | "GetSection"
-                ) {
+                // `config.get("crypto.algorithm")` (node-config and similar) only on a receiver
+                // named for configuration: a plain map lookup is not a setting.
+                let config_get = c.name == "get"
+                    && c.receiver.is_some_and(|r| {
+                        let r = text(r, self.src).to_ascii_lowercase();
+                        r.contains("config") || r.contains("settings") || r.contains("conf")
+                    });
+                if !config_get
+                    && !matches!(
+                        c.name.as_str(),
+                        "getProperty"
+                            | "getRequiredProperty"
+                            | "GetValue"
+                            | "getString"
+                            | "GetSection"
+                    )
+                {
                     return None;
                 }
                 let key = self.resolve_depth(c.positional(0)?, depth + 1)?;
@@ -1701,15 +1718,30 @@ mod tests {
                 ]
             );
         });
-        let cs = "class C { const string Algo = \"DES\"; void F() { G(Algo); G(config[\"crypto:alg\"]); } }";
+        let cs = "class C { const string Algo = \"DES\"; void F() { G(Algo); G(config[\"crypto:alg\"]); G(config.GetSection(\"crypto\")[\"alg\"]); } }";
         settings.insert("crypto:alg", "RC2");
         with_tree(Language::CSharp, cs, |root| {
             let r = StringResolver::new(root, cs, Language::CSharp, &settings);
             let vals: Vec<_> = calls(root, cs, Language::CSharp)
                 .iter()
+                .filter(|c| c.name == "G")
                 .map(|c| r.resolve(c.positional(0).unwrap()))
                 .collect();
-            assert_eq!(vals, [Some("DES".into()), Some("RC2".into())]);
+            assert_eq!(
+                vals,
+                [Some("DES".into()), Some("RC2".into()), Some("RC2".into())]
+            );
+        });
+        let js = "const algo = config.get('crypto.alg');\nfunction f(m) { g(algo); g(m.get('crypto.alg')); }\n";
+        settings.insert("crypto.alg", "des-cbc");
+        with_tree(Language::JavaScript, js, |root| {
+            let r = StringResolver::new(root, js, Language::JavaScript, &settings);
+            let vals: Vec<_> = calls(root, js, Language::JavaScript)
+                .iter()
+                .filter(|c| c.name == "g")
+                .map(|c| r.resolve(c.positional(0).unwrap()))
+                .collect();
+            assert_eq!(vals, [Some("des-cbc".into()), None]);
         });
     }
 
