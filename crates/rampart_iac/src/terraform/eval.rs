@@ -9,6 +9,8 @@ pub struct Module<'a> {
     pub files: Vec<&'a Model>,
     variables: FxHashMap<&'a str, &'a Block>,
     locals: FxHashMap<&'a str, &'a Expr>,
+    /// Values the calling module passes for this module's variables (already evaluated there).
+    inputs: FxHashMap<String, Expr>,
 }
 
 /// A `resource` or `data` block with the file it is in.
@@ -61,7 +63,31 @@ impl<'a> Module<'a> {
             files: files.to_vec(),
             variables,
             locals,
+            inputs: FxHashMap::default(),
         }
+    }
+
+    /// This module as instantiated by a `module` block that passes `inputs`.
+    pub fn with_inputs(mut self, inputs: FxHashMap<String, Expr>) -> Self {
+        self.inputs = inputs;
+        self
+    }
+
+    /// The inputs a `module "x" { source = "./dir" ... }` call passes, evaluated in this module.
+    pub fn call_inputs(&self, call: &Block) -> FxHashMap<String, Expr> {
+        const META: &[&str] = &[
+            "source",
+            "version",
+            "count",
+            "for_each",
+            "providers",
+            "depends_on",
+        ];
+        call.attrs
+            .iter()
+            .filter(|a| !META.contains(&a.name.as_str()))
+            .map(|a| (a.name.clone(), self.eval(&a.value)))
+            .collect()
     }
 
     /// Every `resource` block of type `ty`.
@@ -129,6 +155,10 @@ impl<'a> Module<'a> {
 
     /// The `default` attribute of variable `name`.
     pub fn variable_default(&self, name: &str) -> Option<&'a Attr> {
+        if self.inputs.contains_key(name) {
+            // The caller's value replaces the default.
+            return None;
+        }
         self.variables.get(name).and_then(|b| b.attr("default"))
     }
 
@@ -191,10 +221,13 @@ impl<'a> Module<'a> {
 
     fn deref(&self, parts: &[String], depth: usize) -> Expr {
         let (base, rest) = match parts.first().map(String::as_str) {
-            Some("var") if parts.len() >= 2 => match self.variable_default(&parts[1]) {
-                Some(attr) => (self.eval_at(&attr.value, depth), &parts[2..]),
-                None => return Expr::Unknown,
-            },
+            Some("var") if parts.len() >= 2 => {
+                match (self.inputs.get(&parts[1]), self.variable_default(&parts[1])) {
+                    (Some(input), _) => (input.clone(), &parts[2..]),
+                    (None, Some(attr)) => (self.eval_at(&attr.value, depth), &parts[2..]),
+                    (None, None) => return Expr::Unknown,
+                }
+            }
             Some("local") if parts.len() >= 2 => match self.locals.get(parts[1].as_str()) {
                 Some(v) => (self.eval_at(v, depth), &parts[2..]),
                 None => return Expr::Unknown,

@@ -89,6 +89,12 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     ("aws-modules-secure/main.tf", &[]),
+    ("app-with-modules/main.tf", &[]),
+    (
+        "app-with-modules/modules/database/main.tf",
+        &["tf-rds-public", "tf-open-security-group"],
+    ),
+    ("app-with-modules/modules/database/variables.tf", &[]),
 ];
 
 #[test]

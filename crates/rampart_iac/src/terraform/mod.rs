@@ -35,6 +35,7 @@ pub use eval::Module;
 
 use rampart_core::{Finding, Location, RuleMeta};
 use rampart_syntax::SourceFile;
+use rustc_hash::FxHashMap;
 use tree_sitter::{Node, Tree};
 
 pub static RULES: &[&RuleMeta] = &[
@@ -511,10 +512,61 @@ pub fn check(models: &[&Model], out: &mut Vec<Finding>) {
             _ => by_dir.push((&m.dir, vec![m])),
         }
     }
-    for (_, files) in by_dir {
-        let module = Module::new(&files);
-        check_module(&module, out);
+    // Local modules (`source = "./modules/db"`) are checked once per call, with the values the
+    // caller passes for their variables; modules nobody calls are checked on their defaults.
+    let mut calls: FxHashMap<String, Vec<FxHashMap<String, Expr>>> = FxHashMap::default();
+    for (dir, files) in &by_dir {
+        let caller = Module::new(files);
+        for f in files {
+            for call in f.blocks.iter().filter(|b| b.kind == "module") {
+                let Some(source) = call.attr("source").and_then(|a| a.value.as_str()) else {
+                    continue;
+                };
+                if let Some(callee) = local_module_dir(dir, source) {
+                    if callee != *dir {
+                        calls
+                            .entry(callee)
+                            .or_default()
+                            .push(caller.call_inputs(call));
+                    }
+                }
+            }
+        }
     }
+    for (dir, files) in &by_dir {
+        match calls.remove(*dir) {
+            Some(instances) => {
+                let mut found = Vec::new();
+                for inputs in instances {
+                    check_module(&Module::new(files).with_inputs(inputs), &mut found);
+                }
+                // Two calls with the same problem are one finding in the module's code.
+                let mut seen = std::collections::HashSet::new();
+                out.extend(found.into_iter().filter(|f| {
+                    seen.insert((f.rule_id.clone(), f.location.clone(), f.message.clone()))
+                }));
+            }
+            None => check_module(&Module::new(files), out),
+        }
+    }
+}
+
+/// The directory a local module source points at, relative to the scan root.
+fn local_module_dir(caller_dir: &str, source: &str) -> Option<String> {
+    if !(source.starts_with("./") || source.starts_with("../")) {
+        return None;
+    }
+    let mut parts: Vec<&str> = caller_dir.split('/').filter(|p| !p.is_empty()).collect();
+    for step in source.trim_end_matches('/').split('/') {
+        match step {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 fn check_module(m: &Module, out: &mut Vec<Finding>) {
@@ -568,4 +620,47 @@ pub(crate) fn findings_of(rule: &RuleMeta, text: &str) -> Vec<(u32, String)> {
         .collect();
     found.sort();
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_module_sources_resolve_against_the_caller() {
+        assert_eq!(
+            local_module_dir("infra", "./modules/db").as_deref(),
+            Some("infra/modules/db")
+        );
+        assert_eq!(
+            local_module_dir("envs/prod", "../../modules/db/").as_deref(),
+            Some("modules/db")
+        );
+        assert_eq!(local_module_dir("", "./db").as_deref(), Some("db"));
+        assert_eq!(local_module_dir("a", "../../x"), None);
+        assert_eq!(local_module_dir("a", "terraform-aws-modules/rds/aws"), None);
+    }
+
+    #[test]
+    fn module_calls_pass_their_inputs() {
+        let caller = "module \"db\" {\n  source = \"./modules/db\"\n  public = true\n}\nmodule \"db2\" {\n  source = \"./modules/db\"\n  public = true\n}\n";
+        let vars = "variable \"public\" {\n  default = false\n}\n";
+        let db = "resource \"aws_db_instance\" \"this\" {\n  storage_encrypted   = true\n  publicly_accessible = var.public\n}\n";
+        let found = run(&[
+            ("app/main.tf", caller),
+            ("app/modules/db/variables.tf", vars),
+            ("app/modules/db/main.tf", db),
+        ]);
+        let public: Vec<_> = found
+            .iter()
+            .filter(|f| f.rule_id == "tf-rds-public")
+            .collect();
+        assert_eq!(public.len(), 1, "{found:?}");
+        assert_eq!(public[0].location.path, "app/modules/db/main.tf");
+        let uncalled = run(&[
+            ("app/modules/db/variables.tf", vars),
+            ("app/modules/db/main.tf", db),
+        ]);
+        assert!(uncalled.iter().all(|f| f.rule_id != "tf-rds-public"));
+    }
 }
