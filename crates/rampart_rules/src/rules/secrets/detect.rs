@@ -304,7 +304,6 @@ const NON_SECRET_KEY_QUALIFIERS: &[&str] = &[
     "id",
     "type",
     "kind",
-    "storage",
     "sku",
     "product",
     "order",
@@ -340,7 +339,6 @@ const NON_SECRET_KEY_QUALIFIERS: &[&str] = &[
     "default",
     "option",
     "options",
-    "translation",
     "locale",
     "lang",
     "language",
@@ -365,7 +363,6 @@ const NON_SECRET_KEY_QUALIFIERS: &[&str] = &[
     "fk",
     "cert",
     "certificate",
-    "ssh_public",
 ];
 
 /// Words for a credential a person chooses.
