@@ -295,8 +295,10 @@ fn class_field_initializers_and_promisify() {
 import { promisify } from 'util';
 import { exec } from 'child_process';
 import { Pool } from 'pg';
+import mysql from 'mysql2';
 
 const execAsync = promisify(exec);
+const { createPool } = mysql;
 
 export class ReportRepository {
   private pool = new Pool({ connectionString: process.env.DATABASE_URL });

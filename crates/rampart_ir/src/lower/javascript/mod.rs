@@ -596,15 +596,24 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `const x = require('m')`, `const { a, b: c } = require('m')`, `const y = require('m').y`:
+    /// `const x = require('m')`, `const { a, b: c } = require('m')`, `const y = require('m').y`,
+    /// and the same destructuring of an imported module (`const { Pool } = pg`):
     /// records imports and returns true when the declarator is one.
     fn collect_require(&mut self, d: Node) -> bool {
         let (Some(name), Some(value)) = (d.field("name"), d.field("value")) else {
             return false;
         };
+        // `const { Pool } = pg` / `const Router = express.Router` with `pg`, `express` imported
+        // (ES-module interop with CommonJS packages) alias the imported members too.
         let (module, member) = match self.require_target(value) {
             Some(t) => t,
-            None => return false,
+            None => match value.kind() {
+                "identifier" | "member_expression" => match self.import_chain(value) {
+                    Some(path) => (path, None),
+                    None => return false,
+                },
+                _ => return false,
+            },
         };
         let span = self.span(d);
         let base = match &member {
