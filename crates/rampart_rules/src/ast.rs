@@ -1173,20 +1173,6 @@ fn call_kinds_any(kind: &str) -> bool {
     )
 }
 
-/// Module- and class-level string constants of a file: Python and JavaScript top-level
-/// assignments, Java and C# fields initialised with a literal, Go `const`/`var` specs.
-/// A name assigned more than once is left out.
-pub fn string_constants(
-    root: Node<'_>,
-    src: &str,
-    language: Language,
-) -> FxHashMap<String, String> {
-    top_level_values(root, src, language)
-        .into_iter()
-        .filter_map(|(name, value)| Some((name, string_value(value, src)?)))
-        .collect()
-}
-
 /// The values of names assigned exactly once outside any function: Python and JavaScript
 /// top-level variables, Java and C# fields, Go package-level `const`/`var`.
 pub fn top_level_values<'t>(

@@ -185,6 +185,15 @@ fn classify(name: &str, java_transformation: bool) -> Option<Weakness> {
         .filter(|t| !t.is_empty())
         .collect();
     let first = *tokens.first()?;
+    // Password-based schemes name their cipher last: `PBEWithMD5AndDES`,
+    // `PBEWithSHA1AndDESede`, `PBEWithSHA1AndRC4_128`.
+    if let Some(rest) = first.strip_prefix("PBEWITH") {
+        let cipher = rest.rsplit_once("AND").map(|(_, c)| c)?;
+        return match classify(cipher, false) {
+            Some(w @ Weakness::Cipher(_)) => Some(w),
+            _ => None,
+        };
+    }
     let second = tokens.get(1).copied().unwrap_or("");
     let cipher = match first {
         "DES" | "DESX" if second.starts_with("EDE") => Some("3DES"),
@@ -880,6 +889,19 @@ mod tests {
             Some(Weakness::Cipher("Blowfish"))
         );
         assert_eq!(classify("aes-256-gcm", false), None);
+        assert_eq!(
+            classify("PBEWithMD5AndDES", true),
+            Some(Weakness::Cipher("DES"))
+        );
+        assert_eq!(
+            classify("PBEWithSHA1AndDESede", true),
+            Some(Weakness::Cipher("3DES"))
+        );
+        assert_eq!(
+            classify("PBEWithSHA1AndRC4_128", true),
+            Some(Weakness::Cipher("RC4"))
+        );
+        assert_eq!(classify("PBEWithHmacSHA256AndAES_256", true), None);
     }
 
     #[test]
