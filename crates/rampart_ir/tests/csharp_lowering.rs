@@ -407,3 +407,20 @@ public static class Strings
 "#
     ));
 }
+
+#[test]
+fn long_else_if_chains_and_constant_chains_are_bounded() {
+    let mut chain = String::from("if (x == 0) { y = 0; }");
+    for i in 1..3000 {
+        chain.push_str(&format!(" else if (x == {i}) {{ y = {i}; }}"));
+    }
+    let mut konst = String::from("\"a\"");
+    for _ in 0..3000 {
+        konst = format!("({konst} + \"b\")");
+    }
+    let code = format!(
+        "class C {{ const string K = {konst}; [Route({konst})] int M(int x) {{ int y = 0; {chain} return y; }} }}"
+    );
+    let out = lower(&code);
+    assert!(out.contains("fn#1 C.M"));
+}

@@ -71,14 +71,22 @@ impl Lowerer<'_> {
 
     /// A constant expression built only from literals and constants (`"SELECT " + "x"`).
     pub(super) fn const_expr(&self, n: Node) -> Option<Const> {
+        self.const_expr_at(n, 0)
+    }
+
+    fn const_expr_at(&self, n: Node, depth: u32) -> Option<Const> {
         if let Some(c) = self.literal(n) {
             return Some(c);
         }
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let d = depth + 1;
         match n.kind() {
-            "parenthesized_expression" => n.named_child(0).and_then(|x| self.const_expr(x)),
+            "parenthesized_expression" => n.named_child(0).and_then(|x| self.const_expr_at(x, d)),
             "prefix_unary_expression" => {
                 let op = n.child(0).map(|o| self.text(o))?;
-                match (op, self.const_expr(n.named_child(0)?)?) {
+                match (op, self.const_expr_at(n.named_child(0)?, d)?) {
                     ("-", Const::Int(i)) => Some(Const::Int(i.checked_neg()?)),
                     ("-", Const::Float(f)) => Some(Const::Float(-f)),
                     ("!", Const::Bool(b)) => Some(Const::Bool(!b)),
@@ -87,8 +95,8 @@ impl Lowerer<'_> {
                 }
             }
             "binary_expression" => {
-                let l = self.const_expr(n.child_by_field_name("left")?)?;
-                let r = self.const_expr(n.child_by_field_name("right")?)?;
+                let l = self.const_expr_at(n.child_by_field_name("left")?, d)?;
+                let r = self.const_expr_at(n.child_by_field_name("right")?, d)?;
                 let op = self.text(n.child_by_field_name("operator")?);
                 match (op, l, r) {
                     ("+", Const::Str(a), b) => Some(Const::Str(a + &const_text(&b))),
@@ -1610,6 +1618,15 @@ impl Lowerer<'_> {
     /// Binds the variables a pattern declares (`string s`, `var x`, `{ Name: var n }`) to the
     /// matched value.
     pub(super) fn bind_pattern(&mut self, p: Node, value: Operand, span: Span) {
+        if self.depth > MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.bind_pattern_inner(p, value, span);
+        self.depth -= 1;
+    }
+
+    fn bind_pattern_inner(&mut self, p: Node, value: Operand, span: Span) {
         match p.kind() {
             "declaration_pattern" | "recursive_pattern" => {
                 if let Some(name) = p.child_by_field_name("name") {

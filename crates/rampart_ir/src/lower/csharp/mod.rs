@@ -165,16 +165,19 @@ impl<'a> Lowerer<'a> {
     // ---- header: namespaces, usings, declared types ------------------------------------------
 
     fn header(&mut self, root: Node) {
-        self.scan_usings_and_namespace(root, "");
+        self.scan_usings_and_namespace(root, "", 0);
         self.module.name = if self.namespace.is_empty() {
             file_stem(&self.file.rel_path)
         } else {
             self.namespace.clone()
         };
-        self.collect_declared(root, "");
+        self.collect_declared(root, "", 0);
     }
 
-    fn scan_usings_and_namespace(&mut self, node: Node, outer: &str) {
+    fn scan_usings_and_namespace(&mut self, node: Node, outer: &str, depth: u32) {
+        if depth > MAX_DEPTH {
+            return;
+        }
         let mut c = node.walk();
         let kids: Vec<Node> = node.named_children(&mut c).collect();
         let mut current = outer.to_string();
@@ -198,7 +201,7 @@ impl<'a> Lowerer<'a> {
                         self.namespace = inner.clone();
                     }
                     if let Some(body) = child.child_by_field_name("body") {
-                        self.scan_usings_and_namespace(body, &inner);
+                        self.scan_usings_and_namespace(body, &inner, depth + 1);
                     }
                 }
                 _ => {}
@@ -254,7 +257,10 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Records every type declared in the file, nested ones too, so references resolve.
-    fn collect_declared(&mut self, node: Node, prefix: &str) {
+    fn collect_declared(&mut self, node: Node, prefix: &str, depth: u32) {
+        if depth > MAX_DEPTH {
+            return;
+        }
         let mut c = node.walk();
         let kids: Vec<Node> = node.named_children(&mut c).collect();
         let mut current = prefix.to_string();
@@ -271,7 +277,7 @@ impl<'a> Lowerer<'a> {
                         .map(|n| join(&current, self.text(n)))
                         .unwrap_or_else(|| current.clone());
                     if let Some(body) = child.child_by_field_name("body") {
-                        self.collect_declared(body, &inner);
+                        self.collect_declared(body, &inner, depth + 1);
                     }
                 }
                 k if is_type_declaration(k) || k == "delegate_declaration" => {
@@ -280,7 +286,7 @@ impl<'a> Lowerer<'a> {
                         let q = join(&current, &name);
                         self.declared.entry(name).or_insert_with(|| q.clone());
                         if let Some(body) = child.child_by_field_name("body") {
-                            self.collect_declared(body, &q);
+                            self.collect_declared(body, &q, depth + 1);
                         }
                     }
                 }
@@ -512,6 +518,9 @@ impl<'a> Lowerer<'a> {
 
     /// Type declarations at any namespace depth (top-level statements are lowered already).
     fn declarations(&mut self, node: Node, ns: &mut Vec<String>) {
+        if ns.len() as u32 > MAX_DEPTH {
+            return;
+        }
         let mut kids = Vec::new();
         members_of(node, &mut kids);
         let depth = ns.len();
@@ -553,6 +562,9 @@ impl<'a> Lowerer<'a> {
         let Some(name_node) = n.child_by_field_name("name") else {
             return;
         };
+        if self.classes.len() as u32 > MAX_DEPTH {
+            return;
+        }
         let name = self.text(name_node).to_string();
         let outer = self
             .classes
@@ -1215,10 +1227,14 @@ fn receiver_param(class: &str, span: Span) -> Param {
 /// The members of a declaration list, with those inside `#if`/`#elif`/`#else` blocks (every
 /// branch: any may be compiled).
 fn members_of<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
-    let mut c = n.walk();
-    for k in n.named_children(&mut c) {
+    let mut stack: Vec<Vec<Node<'t>>> = vec![children_rev(n)];
+    while let Some(top) = stack.last_mut() {
+        let Some(k) = top.pop() else {
+            stack.pop();
+            continue;
+        };
         if matches!(k.kind(), "preproc_if" | "preproc_elif" | "preproc_else") {
-            members_of(k, out);
+            stack.push(children_rev(k));
         } else {
             out.push(k);
         }
@@ -1235,18 +1251,31 @@ fn declarator_value(d: Node) -> Option<Node> {
     v
 }
 
-/// Elements of an array/collection initializer, in order.
+/// Elements of an array/collection initializer, in order (nested initializer wrappers are
+/// walked with an explicit stack: generated code nests them deeply).
 fn collect_initializer_items<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
-    let mut c = n.walk();
-    for k in n.named_children(&mut c) {
+    // Each entry: the children still to visit of one wrapper, in reverse order.
+    let mut stack: Vec<Vec<Node<'t>>> = vec![children_rev(n)];
+    while let Some(top) = stack.last_mut() {
+        let Some(k) = top.pop() else {
+            stack.pop();
+            continue;
+        };
         match k.kind() {
             "initializer_expression" | "collection_element" | "expression_element" => {
-                collect_initializer_items(k, out)
+                stack.push(children_rev(k))
             }
             "array_type" | "array_rank_specifier" => {}
             _ => out.push(k),
         }
     }
+}
+
+fn children_rev(n: Node) -> Vec<Node> {
+    let mut c = n.walk();
+    let mut kids: Vec<Node> = n.named_children(&mut c).collect();
+    kids.reverse();
+    kids
 }
 
 /// The last namespace segments a project type of this name conventionally lives under.

@@ -1,6 +1,6 @@
 //! Statements: declarations, control flow, `using`, `try`, `switch`, local functions.
 
-use super::{declarator_value, FnCx, Lowerer};
+use super::{declarator_value, FnCx, Lowerer, MAX_DEPTH};
 use crate::ir::*;
 use crate::FunctionBuilder;
 use tree_sitter::Node;
@@ -104,6 +104,16 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn stmt(&mut self, n: Node) {
+        if self.depth > MAX_DEPTH {
+            // Pathologically nested code: the rest of this subtree is not lowered.
+            return;
+        }
+        self.depth += 1;
+        self.stmt_inner(n);
+        self.depth -= 1;
+    }
+
+    fn stmt_inner(&mut self, n: Node) {
         match n.kind() {
             "block" => self.block(n),
             "local_declaration_statement" => {
@@ -263,6 +273,9 @@ impl Lowerer<'_> {
 
     /// Binds the names of a tuple pattern to the elements of `src`.
     pub(super) fn deconstruct(&mut self, pattern: Node, src: VarId, span: rampart_core::Span) {
+        if self.depth > MAX_DEPTH {
+            return;
+        }
         let mut c = pattern.walk();
         let names: Vec<Node> = pattern.named_children(&mut c).collect();
         for (i, n) in names.into_iter().enumerate() {
@@ -289,30 +302,40 @@ impl Lowerer<'_> {
                         },
                         span,
                     );
+                    self.depth += 1;
                     self.deconstruct(n, inner, span);
+                    self.depth -= 1;
                 }
                 _ => {}
             }
         }
     }
 
+    /// `if`/`else if`/`else`: the chain is walked in a loop (generated code has long ones).
+    /// Pattern variables of the conditions stay in scope after the statement, as in C#.
     fn if_stmt(&mut self, n: Node) {
-        let then_b = self.new_block();
-        let else_b = self.new_block();
         let join_b = self.new_block();
-        self.f().b.push_scope();
-        self.cond_opt(n.child_by_field_name("condition"), then_b, else_b);
-        self.switch_to(then_b);
-        if let Some(s) = n.child_by_field_name("consequence") {
-            self.stmt(s);
+        let mut current = n;
+        loop {
+            let then_b = self.new_block();
+            let else_b = self.new_block();
+            self.cond_opt(current.child_by_field_name("condition"), then_b, else_b);
+            self.switch_to(then_b);
+            if let Some(s) = current.child_by_field_name("consequence") {
+                self.stmt(s);
+            }
+            self.terminate(Terminator::Goto(join_b));
+            self.switch_to(else_b);
+            match current.child_by_field_name("alternative") {
+                Some(alt) if alt.kind() == "if_statement" => current = alt,
+                Some(alt) => {
+                    self.stmt(alt);
+                    break;
+                }
+                None => break,
+            }
         }
         self.terminate(Terminator::Goto(join_b));
-        self.switch_to(else_b);
-        if let Some(s) = n.child_by_field_name("alternative") {
-            self.stmt(s);
-        }
-        self.terminate(Terminator::Goto(join_b));
-        self.f().b.pop_scope();
         self.switch_to(join_b);
     }
 
