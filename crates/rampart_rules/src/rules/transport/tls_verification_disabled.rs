@@ -20,7 +20,9 @@ rampart_core::declare_rule! {
     /// - C#: `ServerCertificateCustomValidationCallback`,
     ///   `ServicePointManager.ServerCertificateValidationCallback` or an `SslStream` validation
     ///   callback that returns `true`, and `DangerousAcceptAnyServerCertificateValidator`;
-    /// - Go: `tls.Config{InsecureSkipVerify: true}`.
+    /// - Go: `tls.Config{InsecureSkipVerify: true}`;
+    /// - MongoDB drivers (Python and Node): `tlsAllowInvalidCertificates`,
+    ///   `tlsAllowInvalidHostnames` or `tlsInsecure` set to true.
     ///
     /// `urllib3.disable_warnings()` alone, `verify=True`, `verify="/path/ca.pem"`,
     /// `rejectUnauthorized: true`, callbacks that check `sslPolicyErrors` and trust managers that
@@ -151,6 +153,15 @@ fn callee_of_argument<'t>(arg: Node<'t>, src: &str, language: Language) -> Optio
 /// Keyword arguments that switch certificate verification off when `False`.
 const PY_VERIFY_KEYWORDS: &[&str] = &["verify", "verify_ssl", "ssl_verify", "verify_certs"];
 
+/// MongoDB driver options (Python and Node) that accept invalid certificates or host names.
+const MONGO_INSECURE_OPTIONS: &[&str] = &[
+    "tlsAllowInvalidCertificates",
+    "tlsAllowInvalidHostnames",
+    "tlsInsecure",
+    "sslAllowInvalidCertificates",
+    "sslAllowInvalidHostnames",
+];
+
 /// aiohttp calls where `ssl=False` means "do not verify" rather than "no TLS".
 const AIOHTTP_SSL_CALLS: &[&str] = &[
     "TCPConnector",
@@ -182,6 +193,11 @@ fn python(node: Node<'_>, src: &str) -> Option<String> {
             {
                 return Some(format!(
                     "`{callee}(..., {name}=False)` disables TLS certificate verification"
+                ));
+            }
+            if MONGO_INSECURE_OPTIONS.contains(&name) && value.kind() == "true" {
+                return Some(format!(
+                    "`{callee}(..., {name}=True)` turns off TLS certificate verification"
                 ));
             }
             if name == "cert_reqs"
@@ -303,6 +319,9 @@ fn javascript(node: Node<'_>, src: &str) -> Option<String> {
     };
     let value_text = ast::text(value, src);
     match name.as_str() {
+        n if MONGO_INSECURE_OPTIONS.contains(&n) && value.kind() == "true" => Some(format!(
+            "`{n}: true` turns off TLS certificate verification for the database connection"
+        )),
         "rejectUnauthorized" if value.kind() == "false" => Some(
             "`rejectUnauthorized: false` accepts any TLS certificate, including forged ones"
                 .to_string(),
@@ -601,6 +620,7 @@ mod tests {
                 "import ssl\nctx = ssl.create_default_context()\nctx.check_hostname = False\nctx.verify_mode = ssl.CERT_NONE\n",
                 "session = requests.Session()\nsession.verify = False\n",
                 "conn = aiohttp.TCPConnector(ssl=False)\n",
+                "client = MongoClient(MONGO_URI, tls=True, tlsAllowInvalidCertificates=True)\n",
                 "http = urllib3.PoolManager(cert_reqs=\"CERT_NONE\")\n",
             ],
             &[
@@ -629,6 +649,7 @@ mod tests {
                     "Object.assign(process.env, { NODE_TLS_REJECT_UNAUTHORIZED: '0' });\n",
                     "const socket = tls.connect(443, host, { rejectUnauthorized: false, checkServerIdentity: () => undefined });\n",
                     "request({ url, strictSSL: false }, cb);\n",
+                    "const client = new MongoClient(uri, { tls: true, tlsAllowInvalidCertificates: true });\n",
                 ],
                 &[
                     "const agent = new https.Agent({ rejectUnauthorized: true, ca: fs.readFileSync('ca.pem') });\n",
