@@ -386,3 +386,30 @@ def other(event, ctx):
         ir("handler.py", lambda)
     ));
 }
+
+#[test]
+fn factory_decorators_name_the_instance_class() {
+    let src = r#"
+from flask import Flask, Blueprint
+
+def create_app():
+    app = Flask(__name__)
+    bp = Blueprint("x", __name__)
+    helper = make_helper()
+
+    @app.route("/a")
+    def a():
+        return "a"
+
+    @bp.get("/b")
+    def b():
+        return "b"
+
+    @helper.wrap
+    def c():
+        return "c"
+
+    return app
+"#;
+    insta::assert_snapshot!(ir("shop/factory.py", src));
+}

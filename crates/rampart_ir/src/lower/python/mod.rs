@@ -67,6 +67,7 @@ pub fn lower(file: &SourceFile, tree: &Tree) -> Module {
         imports: FxHashMap::default(),
         loops: Vec::new(),
         yielded: None,
+        instances: FxHashMap::default(),
     });
     l.block(root);
     if let Some(ctx) = l.stack.pop() {
@@ -158,6 +159,8 @@ struct FnCtx {
     loops: Vec<(BlockId, BlockId)>,
     /// Everything a generator yields, gathered (see `yield` in `expr.rs`).
     yielded: Option<VarId>,
+    /// Locals assigned an instance of an imported class: name → class path.
+    instances: FxHashMap<String, String>,
 }
 
 struct Lowerer<'a> {
@@ -384,6 +387,15 @@ impl<'a> Lowerer<'a> {
         match node.kind() {
             "identifier" => {
                 let name = self.text(node);
+                let instance = self
+                    .stack
+                    .iter()
+                    .rev()
+                    .take_while(|c| !c.is_top)
+                    .find_map(|c| c.instances.get(name));
+                if let Some(class) = instance {
+                    return Some(class.clone());
+                }
                 if let Some(t) = self.import_map.get(name) {
                     return Some(t.clone());
                 }
@@ -692,6 +704,7 @@ impl<'a> Lowerer<'a> {
             imports: FxHashMap::default(),
             loops: Vec::new(),
             yielded: None,
+            instances: FxHashMap::default(),
         });
     }
 

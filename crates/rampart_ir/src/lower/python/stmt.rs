@@ -209,6 +209,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         let Some(left) = left else { return value };
+        self.note_instance(left, node.field("right"));
         if let (Some(ty), "identifier") = (ty, left.kind()) {
             let name = self.text(left);
             let var = self.b().lookup_or_declare(name);
@@ -224,6 +225,32 @@ impl<'a> Lowerer<'a> {
                 .map(Operand::Var)
                 .unwrap_or(value),
             _ => value,
+        }
+    }
+
+    /// `app = Flask(__name__)` inside a function (an application factory): remember that the
+    /// local holds a `flask.Flask`, so `@app.route(...)` on nested handlers names the class.
+    fn note_instance(&mut self, left: Node, right: Option<Node>) {
+        if left.kind() != "identifier" || self.ctx().is_top {
+            return;
+        }
+        let Some(func) = right
+            .filter(|r| r.kind() == "call")
+            .and_then(|r| r.field("function"))
+        else {
+            return;
+        };
+        let Some(path) = self.callee_path(func) else {
+            return;
+        };
+        let is_class = path
+            .rsplit('.')
+            .next()
+            .and_then(|last| last.chars().next())
+            .is_some_and(char::is_uppercase);
+        if is_class && path.contains('.') {
+            let name = self.text(left).to_string();
+            self.ctx().instances.insert(name, path);
         }
     }
 
