@@ -1,5 +1,6 @@
 //! Rule areas. Each area module lists its rules in `RULES`.
 
+pub mod auth;
 pub mod crypto;
 pub mod injection;
 pub mod meta;
@@ -10,8 +11,12 @@ use crate::StructuralRule;
 use rampart_core::RuleMeta;
 
 /// Every structural rule, area by area.
-pub static STRUCTURAL_AREAS: &[&[&dyn StructuralRule]] =
-    &[crypto::RULES, secrets::RULES, transport::RULES];
+pub static STRUCTURAL_AREAS: &[&[&dyn StructuralRule]] = &[
+    crypto::RULES,
+    secrets::RULES,
+    transport::RULES,
+    auth::RULES,
+];
 
 /// Rules that are not structural (taint rules, meta rules); their logic lives elsewhere.
 pub static OTHER_RULES: &[&RuleMeta] = &[
