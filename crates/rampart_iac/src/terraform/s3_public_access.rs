@@ -4,7 +4,8 @@ use rampart_core::{Finding, Severity};
 rampart_core::declare_rule! {
     /// ## What it does
     /// Reports S3 buckets made public: a canned ACL of `public-read`, `public-read-write` or
-    /// `authenticated-read` (on `aws_s3_bucket` or `aws_s3_bucket_acl`), or a bucket policy that
+    /// `authenticated-read` (on `aws_s3_bucket` or `aws_s3_bucket_acl`), an ACL grant to the
+    /// `AllUsers` or `AuthenticatedUsers` group, or a bucket policy that
     /// allows principal `"*"` without a condition (inline JSON, `jsonencode`, or an
     /// `aws_iam_policy_document`).
     ///
@@ -48,7 +49,43 @@ rampart_core::declare_rule! {
 
 const PUBLIC_ACLS: &[&str] = &["public-read", "public-read-write", "authenticated-read"];
 
+/// An ACL grant to the AllUsers or AuthenticatedUsers group, in any nested `grant`/`grantee`.
+fn public_grant<'b>(
+    m: &Module,
+    b: &'b super::Block,
+    depth: usize,
+) -> Option<(String, &'b super::Attr)> {
+    if depth > 4 {
+        return None;
+    }
+    if let Some((v, attr)) = setting(m, b, "uri") {
+        if let Some(uri) = v
+            .as_str()
+            .filter(|u| u.ends_with("/AllUsers") || u.ends_with("/AuthenticatedUsers"))
+        {
+            return Some((uri.rsplit('/').next().unwrap_or(uri).to_string(), attr));
+        }
+    }
+    b.blocks.iter().find_map(|n| public_grant(m, n, depth + 1))
+}
+
 pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
+    for ty in ["aws_s3_bucket", "aws_s3_bucket_acl"] {
+        for r in m.resources(ty) {
+            if let Some((group, attr)) = public_grant(m, r.block, 0) {
+                out.push(report(
+                    &TF_S3_PUBLIC_ACCESS,
+                    &attr.location,
+                    format!(
+                        "`{}` grants access to the `{group}` group, making the bucket public",
+                        r.address()
+                    ),
+                    &r.address(),
+                    format!("grant {group}"),
+                ));
+            }
+        }
+    }
     let resources = ["aws_s3_bucket", "aws_s3_bucket_acl"]
         .into_iter()
         .flat_map(|ty| m.resources(ty));
@@ -155,6 +192,19 @@ resource "aws_s3_bucket_policy" "site" {
   policy = data.aws_iam_policy_document.site.json
 }
 
+resource "aws_s3_bucket_acl" "grants" {
+  bucket = "grants"
+  access_control_policy {
+    grant {
+      grantee {
+        type = "Group"
+        uri  = "http://acs.amazonaws.com/groups/global/AllUsers"
+      }
+      permission = "READ"
+    }
+  }
+}
+
 module "public_bucket" {
   source = "terraform-aws-modules/s3-bucket/aws"
   bucket = "acme-public"
@@ -164,7 +214,7 @@ module "public_bucket" {
         let got = findings_of(&TF_S3_PUBLIC_ACCESS, text);
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![4, 9, 14, 27, 45],
+            vec![4, 9, 14, 27, 48, 58],
             "{got:?}"
         );
         assert!(got[0].1.contains("aws_s3_bucket.assets") && got[0].1.contains("public-read"));
