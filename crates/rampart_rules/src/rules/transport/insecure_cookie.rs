@@ -1164,6 +1164,7 @@ mod tests {
                     "app.use(session({ secret: process.env.SECRET, cookie: { secure: false } }));\n",
                     "cookies().set('session', token, { httpOnly: true });\n",
                     "const cookieStore = await cookies();\ncookieStore.set('session', token);\n",
+                    "router.post('/login', async (ctx) => {\n  ctx.cookies.set('session', sid);\n});\n",
                     "app.post('/login', async (c) => {\n  setCookie(c, 'auth_token', token);\n  return c.json({ ok: true });\n});\n",
                 ],
                 &[
@@ -1174,6 +1175,7 @@ mod tests {
                     "res.cookie('XSRF-TOKEN', req.csrfToken());\nres.cookie('user_theme', 'dark');\n",
                     "res.cookie('session', sid, { httpOnly: true, secure: process.env.NODE_ENV === 'production' });\n",
                     "Cookies.set('token', token);\ncookies.set('session', sid);\n$.cookie('session', sid);\n",
+                    "router.post('/login', async (ctx) => {\n  ctx.cookies.set('session', sid, { secure: true });\n});\n",
                     "const opts = { httpOnly: true, secure: true };\nres.cookie('session', sid, opts);\n",
                     "const opts = { httpOnly: true, secure: true };\napp.post('/login', (req, res) => {\n  res.cookie('session', sid, opts);\n});\n",
                     "setCookie(c, 'session', sid, { httpOnly: true, secure: true, sameSite: 'Lax' });\n",
