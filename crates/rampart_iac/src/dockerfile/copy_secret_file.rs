@@ -1,5 +1,5 @@
 use super::{Kind, Model};
-use rampart_core::Finding;
+use rampart_core::{Confidence, Finding, Severity};
 
 rampart_core::declare_rule! {
     /// ## What it does
@@ -102,16 +102,18 @@ pub(super) fn check(m: &Model, out: &mut Vec<Finding>) {
                     continue;
                 }
                 if let Some(kind) = secret_kind(src) {
-                    out.push(
-                        Finding::builder(
-                            &DOCKER_COPY_SECRET_FILE,
-                            inst.location.clone(),
-                            format!("`{verb} {src}` copies {kind} into {}", stage.display_name()),
-                        )
-                        .scope(stage.scope())
-                        .anchor(format!("{verb} {src}"))
-                        .build(),
-                    );
+                    let mut f = Finding::builder(
+                        &DOCKER_COPY_SECRET_FILE,
+                        inst.location.clone(),
+                        format!("`{verb} {src}` copies {kind} into {}", stage.display_name()),
+                    )
+                    .scope(stage.scope())
+                    .anchor(format!("{verb} {src}"));
+                    // An `.npmrc` often only names a registry; it holds a token only sometimes.
+                    if src.trim_end_matches('/').ends_with(".npmrc") {
+                        f = f.severity(Severity::Medium).confidence(Confidence::Medium);
+                    }
+                    out.push(f.build());
                 }
             }
         }
