@@ -14,7 +14,7 @@ use rampart_ir::{
     Arg, BinOp, Callee, Const, Function, InstKind, Module, Operand, ParamKind, Terminator, UnOp,
     VarId,
 };
-use rampart_models::{FromNamed, FromSpec, ParamSources, SinkModel, ToSpec, VulnClass};
+use rampart_models::{FromNamed, FromSpec, ParamSources, SinkModel, SourceKind, ToSpec, VulnClass};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
@@ -203,6 +203,30 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 unknown: false,
                 trace: None,
             });
+            // A parameter whose declared (or entry-given) type is itself a source: an AWS
+            // Lambda `event`.
+            if let Some(Sym::Path(ty)) = self.sym_of(p.var) {
+                if let Some((kind, _)) = self.ctx.models.source(ty) {
+                    if self.entry.is_some() || p.ty.is_some() {
+                        let location = self.loc(p.span);
+                        t.join(&Taint::single(Label {
+                            origin: Origin::Source(Arc::new(SourceInfo {
+                                kind,
+                                description: p.name.clone(),
+                                location: location.clone(),
+                            })),
+                            sanitized: 0,
+                            normalized: false,
+                            unknown: false,
+                            trace: push_step(
+                                &None,
+                                location,
+                                format!("`{}` is untrusted {} input", p.name, kind.as_str()),
+                            ),
+                        }));
+                    }
+                }
+            }
             if p.kind != ParamKind::Receiver {
                 if let Some(e) = self.entry {
                     let typed = positional < e.param_types.len();
@@ -1257,10 +1281,11 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
 
         // Sinks: the exact path first, `*.name` for receivers of unknown type.
         let mut sinks: &[SinkModel] = path.map(|p| models.sinks(p)).unwrap_or(&[]);
+        let mut wildcard_on_input = false;
         if sinks.is_empty() {
             if let Some(n) = name {
-                // A receiver that is request data or a string (`text.find(q)`) is not a
-                // database, a logger or a DOM node.
+                // A string receiver (`text.find(q)`) is not a database, logger or DOM node, and
+                // request data (an uploaded file's `save`) is no database either.
                 let recv_is_source = receiver
                     .and_then(|r| self.sym_of(r))
                     .is_some_and(|s| matches!(s, Sym::Path(p) if models.source(p).is_some()));
@@ -1268,16 +1293,29 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                     matches!(self.facts.consts.get(r as usize), Some(Some(Const::Str(_))))
                         || matches!(self.def_kind(r), Some(InstKind::Concat { .. }))
                 });
-                let recv_is_input = recv_taint
-                    .0
-                    .iter()
-                    .any(|l| matches!(l.origin, Origin::Source(_)));
-                if !recv_is_source && !recv_is_string && !recv_is_input {
+                let recv_is_input = recv_is_source
+                    || recv_taint.0.iter().any(
+                        |l| matches!(&l.origin, Origin::Source(i) if i.kind == SourceKind::Remote),
+                    );
+                if !recv_is_string {
                     sinks = models.wildcard_sinks(n);
+                }
+                if recv_is_input {
+                    wildcard_on_input = true;
                 }
             }
         }
-        let sinks: Vec<&SinkModel> = sinks.iter().filter(|s| !s.property).collect();
+        let sinks: Vec<&SinkModel> = sinks
+            .iter()
+            .filter(|s| !s.property)
+            .filter(|s| {
+                !wildcard_on_input
+                    || !matches!(
+                        s.class,
+                        VulnClass::Sql | VulnClass::Nosql | VulnClass::Ldap | VulnClass::Xpath
+                    )
+            })
+            .collect();
         let is_sink = !sinks.is_empty();
         // Queries, requests and commands return what the database, server or process produced,
         // not the input; path builders, markup wrappers and parsers return the input, changed.
@@ -1328,7 +1366,14 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
             }
         }
 
-        self.callbacks_of_tainted(name, args, &recv_taint, span);
+        self.callbacks_of_tainted(
+            path.map(|p| p.as_ref()),
+            name,
+            args,
+            &arg_taints,
+            &recv_taint,
+            span,
+        );
         let mut sanitizer = path.and_then(|p| models.sanitizer(p));
         if sanitizer.is_none() {
             sanitizer = name.and_then(|n| models.wildcard_sanitizer(n));
@@ -1445,7 +1490,29 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
     /// A callback handed to an iteration or promise method of a tainted receiver
     /// (`ids.forEach(id => ...)`, `fetchUser().then(u => ...)`) receives the receiver's data as
     /// its first parameter.
-    fn callbacks_of_tainted(&mut self, name: Option<&str>, args: &[Arg], recv: &Taint, span: Span) {
+    fn callbacks_of_tainted(
+        &mut self,
+        path: Option<&str>,
+        name: Option<&str>,
+        args: &[Arg],
+        arg_taints: &[Taint],
+        recv: &Taint,
+        span: Span,
+    ) {
+        // Python's `map(f, xs)` / `filter(f, xs)`: the function gets the other arguments' items.
+        if matches!(path, Some("map" | "filter")) {
+            let mut items = Taint::default();
+            for (a, t) in args.iter().zip(arg_taints) {
+                let is_func = matches!(a.value, Operand::Var(v) if matches!(self.sym_of(v), Some(Sym::Func(_))));
+                if !is_func {
+                    items.join(t);
+                }
+            }
+            if !items.is_empty() {
+                return self.callbacks_of_tainted(None, Some("map"), args, &[], &items, span);
+            }
+            return;
+        }
         let iterates = matches!(
             name,
             Some(
@@ -1806,6 +1873,12 @@ fn bind_params(
         if a.spread {
             for &s in &slots[next.min(slots.len())..] {
                 out[s].join(&t);
+            }
+            // `f(**request.args)`: keyword parameters too.
+            for (i, p) in callee.params.iter().enumerate() {
+                if matches!(p.kind, ParamKind::KeywordRest | ParamKind::KeywordOnly) {
+                    out[i].join(&t);
+                }
             }
             continue;
         }

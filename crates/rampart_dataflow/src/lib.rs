@@ -131,6 +131,24 @@ pub fn analyze(modules: &[Module], models: &Models, settings: &ProjectSettings) 
         }
     }
     facts.extend(typed);
+    // Closures inside typed handlers see the handlers' parameter types (`req` captured by a
+    // database callback).
+    let renested: Vec<(FuncKey, FuncFacts)> = keys
+        .par_iter()
+        .filter_map(|key| {
+            let f = program.function(*key).filter(|f| f.parent.is_some())?;
+            let param_types = entries
+                .get(key)
+                .map(|e| e.param_types.as_slice())
+                .unwrap_or(&[]);
+            let lookup = |path: &str| captured_sym(&program, &facts, *key, path);
+            Some((
+                *key,
+                infer(&ctxs[key.0 as usize], *key, f, param_types, &lookup),
+            ))
+        })
+        .collect();
+    facts.extend(renested);
     let edges: FxHashMap<FuncKey, Vec<FuncKey>> = keys
         .par_iter()
         .filter_map(|key| {
