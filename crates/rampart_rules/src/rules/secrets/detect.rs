@@ -110,6 +110,17 @@ static FORMATS: LazyLock<Vec<Format>> = LazyLock::new(|| {
             false,
         ),
         format(
+            "Discord webhook URL",
+            r"https://(?:discord|discordapp)\.com/api/webhooks/[0-9]+/[A-Za-z0-9_\-]{30,}",
+            false,
+        ),
+        format("Mailchimp API key", r"\b[0-9a-f]{32}-us[0-9]{1,2}\b", false),
+        format(
+            "Firebase Cloud Messaging server key",
+            r"\bAAAA[A-Za-z0-9_\-]{7}:[A-Za-z0-9_\-]{100,}",
+            false,
+        ),
+        format(
             "JSON Web Token",
             r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",
             true,
@@ -861,6 +872,11 @@ mod tests {
                 "SendGrid API key",
             ),
             ("npm_k3Lq9Zx8Wv7Ut6Sr5Qp4On3Ml2Kj1Ih0Gf9E", "npm token"),
+            (
+                "https://discord.com/api/webhooks/1234567890/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+                "Discord webhook URL",
+            ),
+            ("0123456789abcdef0123456789abcdef-us21", "Mailchimp API key"),
         ];
         for (text, label) in cases {
             let hit = find_format(text).unwrap_or_else(|| panic!("no format in {text}"));
