@@ -67,6 +67,7 @@ pub static BUILTIN: &[(&str, &str)] = builtin_models![
     "java/spring.toml",
     "javascript/builtins.toml",
     "javascript/child_process.toml",
+    "javascript/data-access.toml",
     "javascript/deserialization.toml",
     "javascript/dom.toml",
     "javascript/eval.toml",
