@@ -3,7 +3,9 @@
 //! The module is the file's namespace (file-scoped or block; the file stem when the file declares
 //! none). Types are resolved to qualified names through `using` directives, the implicit usings
 //! of modern ASP.NET Core projects ([`WELL_KNOWN`]), aliases and the file's own declarations, so
-//! that models match on meaning (`Microsoft.Data.SqlClient.SqlCommand`). Top-level statements
+//! that models match on meaning (`Microsoft.Data.SqlClient.SqlCommand`); a project type that could
+//! come from several imported namespaces is placed by the role the namespace is named for
+//! (`IOrderService` in `Shop.Services`, `OrderStatus` in `Shop.Models`). Top-level statements
 //! lower into `functions[0]`; lambdas, anonymous methods and local functions become their own
 //! functions with `parent` set. Unqualified names read fields of `this` (instance members) or
 //! globals (`<class>.<NAME>`, static members); members a controller inherits from its framework
@@ -23,7 +25,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
 use tree_sitter::{Node, Tree};
 
-/// Expressions nested deeper than this lower to `Unknown` (bounds recursion on generated code).
+/// Syntax nested deeper than this (expressions, statements, patterns, types) is not lowered
+/// further: expressions become `Unknown` (bounds recursion on generated code).
 const MAX_DEPTH: u32 = 100;
 
 pub fn lower(file: &SourceFile, tree: &Tree) -> Module {
