@@ -357,7 +357,7 @@ fn security_use(call: &Call<'_>, src: &str) -> Option<SecurityUse> {
         });
     }
     let dest = ast::destination(call.node, src, Climb::Derived);
-    let func = ast::enclosing_function_name(call.node, src);
+    let func = handler_name(call.node, src);
     let func_use = |func: &Option<String>| {
         func.as_deref()
             .filter(|f| is_security_name(f) && !is_non_security_name(f))
@@ -419,6 +419,23 @@ fn security_use(call: &Call<'_>, src: &str) -> Option<SecurityUse> {
             }
         }
     }
+}
+
+/// What the code around `node` is about: the nearest named function, or for an anonymous
+/// handler the route it is registered under (`app.post('/send-otp', (req, res) => ...)`,
+/// `http.HandleFunc("/reset-password", func(w, r) {...})`).
+fn handler_name(node: Node<'_>, src: &str) -> Option<String> {
+    let f = ast::enclosing_function(node)?;
+    let registered = f
+        .parent()
+        .filter(|p| matches!(p.kind(), "arguments" | "argument_list"))
+        .and_then(|args| {
+            ast::named_children(args)
+                .into_iter()
+                .find_map(|a| ast::string_value(a, src))
+        })
+        .filter(|route| route.starts_with('/'));
+    registered.or_else(|| ast::enclosing_function_name(node, src))
 }
 
 /// A string literal naming a secret among the other arguments of the call that `node` is an
@@ -797,6 +814,7 @@ mod tests {
                 "const password = Array.from({ length: 16 }, () => charset[Math.floor(Math.random() * charset.length)]).join('');\n",
                 "app.get('/login', (req, res) => {\n  res.cookie('session_id', Math.random().toString(36).slice(2), { httpOnly: true });\n  res.redirect('/');\n});\n",
                 "localStorage.setItem('authToken', String(Math.random()));\n",
+                "router.post('/send-otp', async (req, res) => {\n  const code = Math.floor(100000 + Math.random() * 900000);\n  await sms.send(req.body.phone, `Your code is ${code}`);\n  res.sendStatus(204);\n});\n",
                 "const user = { name, apiKey: Math.random().toString(36).substr(2) };\n",
             ],
             &[
@@ -804,6 +822,7 @@ mod tests {
                 "function shuffle(array) {\n  for (let i = array.length - 1; i > 0; i--) {\n    const j = Math.floor(Math.random() * (i + 1));\n    [array[i], array[j]] = [array[j], array[i]];\n  }\n  return array;\n}\n",
                 "const delay = Math.random() * 1000;\nsetTimeout(retry, delay);\n",
                 "localStorage.setItem('theme', Math.random() > 0.5 ? 'dark' : 'light');\n",
+                "router.get('/quiz', (req, res) => {\n  const code = Math.floor(Math.random() * questions.length);\n  res.json(questions[code]);\n});\n",
                 "function randomColor() { return '#' + Math.floor(Math.random() * 16777215).toString(16); }\n",
                 "const id = Math.random().toString(36).substr(2, 9);\ntodos.push({ id, text });\n",
             ],
