@@ -211,6 +211,14 @@ fn python(node: Node<'_>, src: &str) -> Option<String> {
             None
         }
         "attribute" | "identifier" => {
+            // Cheap name test first: parent lookups cost a walk from the root in tree-sitter.
+            let last_name = match node.kind() {
+                "attribute" => ast::text(node.child_by_field_name("attribute")?, src),
+                _ => ast::text(node, src),
+            };
+            if !matches!(last_name, "_create_unverified_context" | "CERT_NONE") {
+                return None;
+            }
             let (full, last) = if node.kind() == "attribute" {
                 (
                     ast::text(node, src),
