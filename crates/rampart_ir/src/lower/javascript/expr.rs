@@ -320,7 +320,7 @@ impl<'a> Lowerer<'a> {
             }
             "class" => {
                 let cid = self.lower_class(n, hint, Vec::new());
-                let path = self.classes[cid as usize].qualified_name.clone();
+                let path = self.class_name(cid, true);
                 self.global(path, span)
             }
             "jsx_element" | "jsx_self_closing_element" => self.lower_jsx(n),

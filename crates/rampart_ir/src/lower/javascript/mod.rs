@@ -1218,6 +1218,20 @@ impl<'a> Lowerer<'a> {
         out
     }
 
+    /// A lowered class's qualified (or simple) name.
+    fn class_name(&self, id: ClassId, qualified: bool) -> String {
+        self.classes
+            .get(id as usize)
+            .map(|c| {
+                if qualified {
+                    c.qualified_name.clone()
+                } else {
+                    c.name.clone()
+                }
+            })
+            .unwrap_or_default()
+    }
+
     fn class_bases(&self, heritage: Node, out: &mut Vec<String>) {
         let mut cursor = heritage.walk();
         for c in heritage.named_children(&mut cursor) {

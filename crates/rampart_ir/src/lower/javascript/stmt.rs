@@ -227,7 +227,7 @@ impl<'a> Lowerer<'a> {
         if !self.at_top_level() {
             if let Some(name) = n.field("name") {
                 let name = self.text(name).to_string();
-                let path = self.classes[cid as usize].qualified_name.clone();
+                let path = self.class_name(cid, true);
                 let var = self.b().declare(&name, None);
                 self.emit(InstKind::Global { dst: var, path }, span);
             }
@@ -547,7 +547,7 @@ impl<'a> Lowerer<'a> {
             }
             "class" | "class_declaration" | "abstract_class_declaration" => {
                 let cid = self.lower_class(value, Some("default".into()), decorators);
-                let name = self.classes[cid as usize].name.clone();
+                let name = self.class_name(cid, false);
                 self.module_names
                     .entry(name.clone())
                     .or_insert_with(|| format!("{}.{name}", self.module_name));
