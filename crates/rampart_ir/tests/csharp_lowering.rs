@@ -224,6 +224,10 @@ public static class QueryBuilder
         {
             return s;
         }
+        if (value is [var first, .., "end"])
+        {
+            return first;
+        }
         try
         {
             return value switch

@@ -1680,6 +1680,24 @@ impl Lowerer<'_> {
                     );
                 }
             }
+            "list_pattern" => {
+                // `[first, .., var last]`: each element pattern matches some element.
+                let obj = self.materialize(value, span);
+                let mut c = p.walk();
+                let elems: Vec<Node> = p.named_children(&mut c).collect();
+                for e in elems {
+                    let item = self.temp();
+                    self.emit(
+                        InstKind::LoadIndex {
+                            dst: item,
+                            obj,
+                            key: Operand::Const(Const::Null),
+                        },
+                        span,
+                    );
+                    self.bind_pattern(e, Operand::Var(item), span);
+                }
+            }
             "and_pattern" | "or_pattern" => {
                 for f in ["left", "right"] {
                     if let Some(x) = p.child_by_field_name(f) {
