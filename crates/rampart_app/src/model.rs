@@ -225,6 +225,7 @@ impl AppModel {
             routes.extend(f.routes);
         }
         for r in &mut routes {
+            forget_credential_checks(r);
             apply_mounts(r, &mounts);
             if r.framework == "django" && r.path == "?" {
                 let view = r.handler.split('.').next().unwrap_or(&r.handler);
@@ -242,6 +243,18 @@ impl AppModel {
         }
         routes.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         AppModel { routes }
+    }
+}
+
+/// A login or token handler rejects bad credentials with 401 and verifies passwords: that is
+/// the authentication it performs, not a requirement to be logged in already.
+fn forget_credential_checks(r: &mut Route) {
+    let from_body = r.auth_evidence.as_deref().is_some_and(|e| {
+        e.starts_with('`') || e.starts_with("calls `") || e.starts_with("checks `")
+    });
+    if from_body && crate::classify::credential_kind(&r.path, &r.handler).is_some() {
+        r.auth = AuthState::Unknown;
+        r.auth_evidence = None;
     }
 }
 

@@ -225,6 +225,7 @@ const MATCHERS: &[&str] = &[
 /// .anyRequest().authenticated())`: access rules in declaration order.
 fn access_rules(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
     let src = file.text.as_str();
+    let mut rules: Vec<(usize, AccessRule)> = Vec::new();
     for c in ast::calls_named(root, src, Language::Java, |n| {
         matches!(
             n,
@@ -245,6 +246,10 @@ fn access_rules(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
         let public = c.name == "permitAll";
         let evidence = format!("{}.{}()", short_matcher(&target, src), c.name);
         let patterns: Vec<String> = if target.name == "anyRequest" || target.name == "anyExchange" {
+            // `anyRequest().permitAll()` opts nothing out on purpose: routes stay unclassified.
+            if public {
+                continue;
+            }
             vec!["/**".into()]
         } else if MATCHERS.contains(&target.name.as_str()) {
             target
@@ -256,13 +261,19 @@ fn access_rules(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
             continue;
         };
         for pattern in patterns {
-            facts.access_rules.push(AccessRule {
-                pattern,
-                public,
-                evidence: evidence.clone(),
-            });
+            rules.push((
+                target.node.end_byte(),
+                AccessRule {
+                    pattern,
+                    public,
+                    evidence: evidence.clone(),
+                },
+            ));
         }
     }
+    // A chain's calls nest outside-in; the matcher written first ends first.
+    rules.sort_by_key(|(end, _)| *end);
+    facts.access_rules.extend(rules.into_iter().map(|(_, r)| r));
 }
 
 fn short_matcher(c: &ast::Call<'_>, src: &str) -> String {
