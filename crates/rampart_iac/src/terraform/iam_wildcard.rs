@@ -1,5 +1,5 @@
 use super::policy::{self, Statement};
-use super::{report, Module};
+use super::{report, setting, Module};
 use rampart_core::{Confidence, Finding, Location, Severity};
 use std::collections::HashSet;
 
@@ -9,7 +9,8 @@ rampart_core::declare_rule! {
     /// medium severity, every action of a service (`"s3:*"`, `"dynamodb:*"`) on every resource: in
     /// `aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`,
     /// inline policies of `aws_iam_role`, and `aws_iam_policy_document` data sources, whether
-    /// written with `jsonencode`, as a JSON heredoc or as statement blocks.
+    /// written with `jsonencode`, as a JSON heredoc or as statement blocks. Attaching the AWS
+    /// managed `AdministratorAccess` policy is reported too.
     ///
     /// ## Why is this bad
     /// `Action: "*"` on `Resource: "*"` is full administrator access. Whoever gets hold of the role
@@ -112,7 +113,44 @@ fn service_wildcard(action: &str) -> Option<&str> {
         .filter(|svc| !svc.is_empty() && !svc.contains('*'))
 }
 
+/// Attachments of the AWS managed `AdministratorAccess` policy: `Action: "*"` on `Resource: "*"`
+/// by another name.
+fn admin_attachments(m: &Module, out: &mut Vec<Finding>) {
+    let attachments = [
+        "aws_iam_role_policy_attachment",
+        "aws_iam_user_policy_attachment",
+        "aws_iam_group_policy_attachment",
+        "aws_iam_policy_attachment",
+    ];
+    let candidates = attachments
+        .into_iter()
+        .flat_map(|ty| m.resources(ty))
+        .map(|r| (r, "policy_arn"))
+        .chain(
+            m.resources("aws_iam_role")
+                .map(|r| (r, "managed_policy_arns")),
+        );
+    for (r, name) in candidates {
+        let Some((v, attr)) = setting(m, r.block, name) else {
+            continue;
+        };
+        if v.strings()
+            .iter()
+            .any(|arn| arn.ends_with(":policy/AdministratorAccess"))
+        {
+            out.push(report(
+                &TF_IAM_WILDCARD,
+                &attr.location,
+                format!("`{}` attaches the AWS managed `AdministratorAccess` policy (every action on every resource)", r.address()),
+                &r.address(),
+                "AdministratorAccess",
+            ));
+        }
+    }
+}
+
 pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
+    admin_attachments(m, out);
     for (address, location, s) in permission_statements(m) {
         if !s.on_any_resource() {
             continue;
@@ -195,6 +233,11 @@ resource "aws_iam_policy" "admin" {
   policy = data.aws_iam_policy_document.admin.json
 }
 
+resource "aws_iam_role_policy_attachment" "admin" {
+  role       = aws_iam_role.ci.name
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+
 resource "aws_iam_role_policy" "s3_full" {
   policy = jsonencode({
     Statement = [{ Effect = "Allow", Action = ["s3:*", "sqs:SendMessage"], Resource = "*" }]
@@ -204,11 +247,12 @@ resource "aws_iam_role_policy" "s3_full" {
         let got = findings_of(&TF_IAM_WILDCARD, text);
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![4, 12, 23, 35],
+            vec![4, 12, 23, 36, 40],
             "{got:?}"
         );
         assert!(got[0].1.contains("aws_iam_role_policy.app"));
-        assert!(got[3].1.contains("`s3:*`"));
+        assert!(got[3].1.contains("AdministratorAccess"));
+        assert!(got[4].1.contains("`s3:*`"));
     }
 
     #[test]
