@@ -275,6 +275,13 @@ data "aws_iam_policy_document" "logs" {
     resources = ["*"]
   }
 }
+resource "aws_iam_role_policy_attachment" "lambda_logs" {
+  role       = aws_iam_role.lambda.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+}
+resource "aws_iam_role" "reader" {
+  managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+}
 "#;
         assert!(findings_of(&TF_IAM_WILDCARD, text).is_empty());
     }
