@@ -324,3 +324,30 @@ class WithConstructor {
         src
     ));
 }
+
+#[test]
+fn handlers_by_reference_bound_and_wrapped() {
+    let src = r#"
+const app = require('express')();
+const users = require('./controllers/users');
+const asyncHandler = require('express-async-handler');
+const { Pool } = require('pg');
+const pool = new Pool();
+
+class Admin {
+  constructor() { this.audit = []; }
+  purge(req, res) { this.audit.push(req.ip); }
+}
+const admin = new Admin();
+const helpers = {};
+helpers.render = function (html) { return `<main>${html}</main>`; };
+
+app.get('/users/:id', users.show);
+app.delete('/purge', admin.purge.bind(admin));
+app.post('/q', asyncHandler(async (req, res) => {
+  const { rows } = await pool.query('SELECT $1::text AS v', [req.body.v]);
+  res.send(helpers.render(rows[0].v));
+}));
+"#;
+    insta::assert_snapshot!(ir("app.js", Language::JavaScript, src));
+}
