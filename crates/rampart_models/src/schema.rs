@@ -77,10 +77,12 @@ pub enum VulnClass {
     Xpath,
     Ldap,
     Nosql,
+    /// Untrusted data stored in a trusted container (the server-side session).
+    TrustBoundary,
 }
 
 impl VulnClass {
-    pub const ALL: [VulnClass; 13] = [
+    pub const ALL: [VulnClass; 14] = [
         VulnClass::Sql,
         VulnClass::Xss,
         VulnClass::Log,
@@ -94,6 +96,7 @@ impl VulnClass {
         VulnClass::Xpath,
         VulnClass::Ldap,
         VulnClass::Nosql,
+        VulnClass::TrustBoundary,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -111,6 +114,7 @@ impl VulnClass {
             VulnClass::Xpath => "xpath",
             VulnClass::Ldap => "ldap",
             VulnClass::Nosql => "nosql",
+            VulnClass::TrustBoundary => "trust-boundary",
         }
     }
 

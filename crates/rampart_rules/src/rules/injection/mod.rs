@@ -11,6 +11,7 @@ pub mod open_redirect;
 pub mod path_traversal;
 pub mod sql_injection;
 pub mod ssrf;
+pub mod trust_boundary_violation;
 pub mod unsafe_deserialization;
 pub mod xpath_injection;
 pub mod xss;
@@ -78,6 +79,11 @@ pub static TAINT_RULES: &[(&RuleMeta, VulnClass, &str)] = &[
         &nosql_injection::NOSQL_INJECTION,
         VulnClass::Nosql,
         nosql_injection::EXPLANATION,
+    ),
+    (
+        &trust_boundary_violation::TRUST_BOUNDARY_VIOLATION,
+        VulnClass::TrustBoundary,
+        trust_boundary_violation::EXPLANATION,
     ),
 ];
 
@@ -341,6 +347,9 @@ args = [0]
             Language::Python => "app.py",
             Language::TypeScript => "app.ts",
             Language::Tsx => "app.tsx",
+            Language::Java => "App.java",
+            Language::CSharp => "App.cs",
+            Language::Go => "main.go",
             _ => "app.js",
         };
         for code in fail {
