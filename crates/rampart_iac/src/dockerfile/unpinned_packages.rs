@@ -219,8 +219,9 @@ fn unpinned(argv: &[String], program: &str) -> Vec<String> {
         "go" => match sub("install") {
             Some(i) => package_args(&args[i + 1..], &[])
                 .into_iter()
+                // Without `@version` the module's go.mod pins the version.
                 .filter(|a| {
-                    a.ends_with("@latest") || (!a.contains('@') && a.contains('.') && !is_local(a))
+                    a.ends_with("@latest") || a.ends_with("@master") || a.ends_with("@main")
                 })
                 .collect(),
             None => Vec::new(),
