@@ -115,7 +115,28 @@ pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
             None => {}
         }
     }
+    router_prefixes(root, src, facts);
     module_settings(file, root, facts);
+}
+
+/// `router = APIRouter(prefix="/orders")`, `bp = Blueprint("admin", __name__,
+/// url_prefix="/admin")`: the prefix of every route declared on them in this file.
+fn router_prefixes(root: Node<'_>, src: &str, facts: &mut FileFacts) {
+    for c in ast::calls_named(root, src, PY, |n| n == "APIRouter" || n == "Blueprint") {
+        let Some(prefix) = c
+            .keyword("prefix")
+            .or_else(|| c.keyword("url_prefix"))
+            .and_then(|p| ast::string_value(p, src))
+        else {
+            continue;
+        };
+        let Some(scope) = ast::destination(c.node, src, ast::Climb::Value) else {
+            continue;
+        };
+        for r in facts.routes.iter_mut().filter(|r| r.scope == scope.name()) {
+            r.path = crate::model::join_path(&prefix, &r.path);
+        }
+    }
 }
 
 fn last(name: &str) -> &str {
@@ -666,10 +687,51 @@ fn module_settings(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
     for c in ast::calls_named(root, src, PY, |n| {
         matches!(
             n,
-            "path" | "re_path" | "url" | "Limiter" | "register" | "add_middleware"
+            "path"
+                | "re_path"
+                | "url"
+                | "Limiter"
+                | "register"
+                | "add_middleware"
+                | "APIRouter"
+                | "include_router"
         )
     }) {
         match c.name.as_str() {
+            // `router = APIRouter(dependencies=[Depends(get_current_user)])` and
+            // `app.include_router(router, dependencies=[...])`: every route of the router.
+            "APIRouter" | "include_router" => {
+                let Some(deps) = c.keyword("dependencies") else {
+                    continue;
+                };
+                let mut probe = Route::new("fastapi", &file.rel_path, span(file, c.node), 0);
+                dependencies(&mut probe, deps, src);
+                let scope = if c.name == "APIRouter" {
+                    ast::destination(c.node, src, ast::Climb::Value).map(|d| d.name().to_string())
+                } else {
+                    c.positional(0).and_then(|r| ast::dotted_path(r, src, PY))
+                };
+                let Some(scope) = scope else { continue };
+                let auth = probe
+                    .auth_evidence
+                    .filter(|_| probe.auth == rampart_core::AuthState::Required);
+                for (control, evidence) in [
+                    (Control::Auth, auth),
+                    (Control::RateLimit, probe.rate_limit_evidence),
+                ] {
+                    if let Some(evidence) = evidence {
+                        facts.globals.push(Global {
+                            control,
+                            family: "python",
+                            scope: scope.clone(),
+                            prefix: None,
+                            order: 0,
+                            evidence: format!("{scope}: {evidence}"),
+                            file: file.rel_path.clone(),
+                        });
+                    }
+                }
+            }
             "path" | "re_path" | "url" if c.receiver.is_none() => {
                 let (Some(p), Some(view)) = (
                     c.positional(0).and_then(|n| ast::string_value(n, src)),
