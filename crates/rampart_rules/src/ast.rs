@@ -501,6 +501,20 @@ impl Imports {
     fn collect_js(&mut self, root: Node<'_>, src: &str) {
         for node in descendants_of_kind(root, &["import_statement", "variable_declarator"]) {
             if node.kind() == "import_statement" {
+                // TypeScript `import crypto = require('crypto');`.
+                if let Some(clause) = named_children(node)
+                    .into_iter()
+                    .find(|c| c.kind() == "import_require_clause")
+                {
+                    let parts = named_children(clause);
+                    let module = clause
+                        .child_by_field_name("source")
+                        .and_then(|m| string_value(m, src));
+                    if let (Some(local), Some(module)) = (parts.first(), module) {
+                        self.add(text(*local, src), module_name(&module));
+                    }
+                    continue;
+                }
                 let Some(source) = node.child_by_field_name("source") else {
                     continue;
                 };
@@ -1601,6 +1615,8 @@ mod tests {
             call_paths(Language::Go, go),
             ["crypto/md5.Sum", "crypto/sha1.New"]
         );
+        let ts = "import crypto = require('crypto');\ncrypto.createHash('md5');\n";
+        assert_eq!(call_paths(Language::TypeScript, ts), ["crypto.createHash"]);
         let java = "import java.security.MessageDigest;\nclass A { void f() { MessageDigest.getInstance(\"MD5\"); new java.util.Random(); } }";
         assert_eq!(
             call_paths(Language::Java, java),
