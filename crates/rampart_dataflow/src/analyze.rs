@@ -37,13 +37,16 @@ pub struct Summary {
     /// variables, and real sources read inside.
     pub ret: Taint,
     pub sinks: Vec<SummarySink>,
+    /// Taint a function leaves in fields of its parameters (`self.query = ...` in a
+    /// constructor): (parameter index, field, taint).
+    pub fields: Vec<(u32, String, Taint)>,
 }
 
 impl Summary {
     /// A cheap signature to detect a fixpoint in recursive components.
     pub fn signature(&self) -> (usize, usize, u32) {
         let s: u32 = self.ret.0.iter().map(|l| l.sanitized as u32).sum();
-        (self.ret.0.len(), self.sinks.len(), s)
+        (self.ret.0.len(), self.sinks.len() + self.fields.len(), s)
     }
 }
 
@@ -96,6 +99,8 @@ pub struct FnAnalysis<'a, 'm> {
     summary: Summary,
     seen_summary_sinks: FxHashSet<(String, u32, VulnClass)>,
     visits: u32,
+    /// Fields a constructor call leaves on the object it creates, for the call's result.
+    pending_fields: Vec<(String, Taint)>,
 }
 
 enum Flow {
@@ -135,6 +140,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
             summary: Summary::default(),
             seen_summary_sinks: FxHashSet::default(),
             visits: 0,
+            pending_fields: Vec::new(),
         }
     }
 
@@ -619,6 +625,9 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
     }
 
     fn terminator(&mut self, block: usize, term: &Terminator, state: &State) {
+        if matches!(term, Terminator::Return(_)) {
+            self.record_field_stores(state);
+        }
         let Terminator::Return(Some(op)) = term else {
             return;
         };
@@ -637,6 +646,37 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 for l in &own.0 {
                     self.hit(l, class, span, callee.clone(), false);
                 }
+            }
+        }
+    }
+
+    /// Field taint left on parameters (the receiver above all) when the function returns.
+    fn record_field_stores(&mut self, state: &State) {
+        let names: FxHashMap<u32, &str> =
+            self.fields.iter().map(|(k, v)| (*v, k.as_str())).collect();
+        let mut found: Vec<(u32, String, Taint)> = Vec::new();
+        for (i, p) in self.func.params.iter().enumerate() {
+            let Some(vt) = state.get(p.var) else { continue };
+            for (fid, t) in &vt.fields {
+                if t.is_empty() {
+                    continue;
+                }
+                if let Some(name) = names.get(fid) {
+                    found.push((i as u32, name.to_string(), t.clone()));
+                }
+            }
+        }
+        for (i, name, t) in found {
+            match self
+                .summary
+                .fields
+                .iter_mut()
+                .find(|(j, n, _)| *j == i && *n == name)
+            {
+                Some((_, _, existing)) => {
+                    existing.join(&t);
+                }
+                None => self.summary.fields.push((i, name, t)),
             }
         }
     }
@@ -898,7 +938,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                     CalleeRef::Project(f) => self.apply_summary(state, f, None, args, span),
                     _ => self.external_call(state, Some(&path), None, None, args, span),
                 };
-                state.set_own(*dst, t);
+                self.set_with_fields(state, *dst, t);
             }
             InstKind::BinOp { dst, op, lhs, rhs } => {
                 let t = match op {
@@ -1247,9 +1287,23 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
             let mut t = result;
             self.widen_sources(&mut t, span);
             self.assign_step(d, &mut t, span);
-            state.set_own(d, t);
+            self.set_with_fields(state, d, t);
         }
+        self.pending_fields.clear();
         Flow::Continue
+    }
+
+    /// Sets a call's result, with the fields its constructor stored.
+    fn set_with_fields(&mut self, state: &mut State, dst: VarId, t: Taint) {
+        let mut vt = VarTaint {
+            own: t,
+            fields: Default::default(),
+        };
+        for (name, ft) in std::mem::take(&mut self.pending_fields) {
+            let id = self.field_id(&name);
+            vt.set_field(id, ft);
+        }
+        state.set(dst, vt);
     }
 
     /// The text of a call's callee: `cursor.execute` for `cursor.execute(q, args)`.
@@ -1426,7 +1480,16 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 }
             }
         }
-        if default_return && !result_is_new_data {
+        // `User.findById(id)`, `cache.get(key)`: a lookup on a clean object returns stored
+        // data, not its key.
+        let lookup = receiver.is_some()
+            && recv_taint.is_empty()
+            && name.is_some_and(|n| {
+                ["find", "get", "fetch", "select", "count", "exists", "has"]
+                    .iter()
+                    .any(|p| n.starts_with(p))
+            });
+        if default_return && !result_is_new_data && !lookup {
             for t in &arg_taints {
                 result.join(t);
             }
@@ -1737,6 +1800,53 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                     result.join(&Taint::single(Label { trace, ..r.clone() }));
                 }
                 Origin::Captured(_) => {}
+            }
+        }
+        // Fields the callee stored on its parameters: on the receiver for a method, on the
+        // new object for a constructor.
+        for (i, name, ft) in &summary.fields {
+            let mut moved = Taint::default();
+            for l in &ft.0 {
+                match &l.origin {
+                    Origin::Param(j) => {
+                        if let Some(t) = param_taint.get(*j as usize) {
+                            for pl in &t.0 {
+                                moved.join(&Taint::single(Label {
+                                    origin: pl.origin.clone(),
+                                    sanitized: pl.sanitized | l.sanitized,
+                                    normalized: pl.normalized || l.normalized,
+                                    unknown: pl.unknown || l.unknown,
+                                    trace: append_trace(&pl.trace, &l.trace),
+                                }));
+                            }
+                        }
+                    }
+                    Origin::Source(_) => {
+                        moved.join(&Taint::single(l.clone()));
+                    }
+                    Origin::Captured(_) => {}
+                }
+            }
+            if moved.is_empty() {
+                continue;
+            }
+            let is_receiver = callee
+                .params
+                .get(*i as usize)
+                .is_some_and(|p| p.kind == ParamKind::Receiver);
+            match (is_receiver, receiver) {
+                (true, Some(r)) => {
+                    let id = self.field_id(name);
+                    let mut vt = state.get(r).cloned().unwrap_or_default();
+                    let mut cur = vt.field(id).cloned().unwrap_or_default();
+                    cur.join(&moved);
+                    vt.set_field(id, cur);
+                    state.set(r, vt);
+                }
+                (true, None) if callee.is_constructor || callee.name == "__init__" => {
+                    self.pending_fields.push((name.clone(), moved));
+                }
+                _ => {}
             }
         }
         result

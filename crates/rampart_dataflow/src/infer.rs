@@ -142,7 +142,7 @@ impl Ctx<'_, '_> {
         match callee {
             CalleeRef::Project(f) => {
                 let func = self.program.function(*f)?;
-                if func.is_constructor {
+                if func.is_constructor || func.name == "__init__" {
                     let m = self.program.module(f.0);
                     let c = func.class.and_then(|c| m.classes.get(c as usize))?;
                     return Some(Sym::Path(c.qualified_name.as_str().into()));

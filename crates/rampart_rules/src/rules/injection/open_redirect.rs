@@ -58,13 +58,24 @@ app.get("/login/done", (req, res) => {
   res.redirect(next);
 });
 "#],
-            &[r#"const express = require("express");
+            &[
+                r#"const express = require("express");
+const User = require("./models/user");
+const app = express();
+
+app.get("/users/:id/avatar", async (req, res) => {
+  const user = await User.findById(req.params.id);
+  res.redirect(user.avatarUrl || "/img/default.png");
+});
+"#,
+                r#"const express = require("express");
 const app = express();
 
 app.get("/login/done", (req, res) => {
   res.redirect("/dashboard");
 });
-"#],
+"#,
+            ],
         );
     }
 }

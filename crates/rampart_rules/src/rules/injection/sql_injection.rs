@@ -63,6 +63,26 @@ from flask import Flask, request
 
 app = Flask(__name__)
 
+
+class Report:
+    def __init__(self, owner):
+        self.query = f"SELECT * FROM reports WHERE owner = '{owner}'"
+
+    def run(self, conn):
+        return conn.execute(self.query).fetchall()
+
+
+@app.route("/reports")
+def reports():
+    conn = sqlite3.connect("app.db")
+    Report(request.args["owner"]).run(conn)
+    return "ok"
+"#,
+                r#"import sqlite3
+from flask import Flask, request
+
+app = Flask(__name__)
+
 @app.route("/users")
 def find_user():
     name = request.args.get("name")

@@ -64,19 +64,29 @@ public class Login extends HttpServlet {
     #[test]
     fn java_cases() {
         let fail = [
-            case(r#"        String user = request.getParameter("user");
-        request.getSession().setAttribute("userId", user);"#),
-            case(r#"        HttpSession session = request.getSession();
-        session.setAttribute(request.getParameter("key"), "10340");"#),
-            case(r#"        String role = request.getHeader("X-Role");
-        request.getSession(true).putValue("role", "r:" + role);"#),
+            case(
+                r#"        String user = request.getParameter("user");
+        request.getSession().setAttribute("userId", user);"#,
+            ),
+            case(
+                r#"        HttpSession session = request.getSession();
+        session.setAttribute(request.getParameter("key"), "10340");"#,
+            ),
+            case(
+                r#"        String role = request.getHeader("X-Role");
+        request.getSession(true).putValue("role", "r:" + role);"#,
+            ),
         ];
         let pass = [
-            case(r#"        long id = Long.parseLong(request.getParameter("user"));
-        request.getSession().setAttribute("userId", id);"#),
+            case(
+                r#"        long id = Long.parseLong(request.getParameter("user"));
+        request.getSession().setAttribute("userId", id);"#,
+            ),
             case(r#"        request.getSession().setAttribute("visited", "yes");"#),
-            case(r#"        String user = request.getParameter("user");
-        request.setAttribute("user", user);"#),
+            case(
+                r#"        String user = request.getParameter("user");
+        request.setAttribute("user", user);"#,
+            ),
         ];
         let fail: Vec<&str> = fail.iter().map(String::as_str).collect();
         let pass: Vec<&str> = pass.iter().map(String::as_str).collect();
