@@ -169,6 +169,8 @@ struct FnSpec<'t> {
 struct Lowerer<'a> {
     file: &'a SourceFile,
     src: &'a [u8],
+    /// Whether the file is ASCII (spans then come straight from the tree).
+    ascii: bool,
     module_name: String,
     imports: Vec<Import>,
     import_map: FxHashMap<String, String>,
@@ -196,6 +198,7 @@ impl<'a> Lowerer<'a> {
         Lowerer {
             file,
             src: file.text.as_bytes(),
+            ascii: file.text.is_ascii(),
             module_name: module_name(&file.rel_path),
             imports: Vec::new(),
             import_map: FxHashMap::default(),
@@ -242,7 +245,19 @@ impl<'a> Lowerer<'a> {
     }
 
     fn span(&self, n: Node) -> Span {
-        self.file.span(n.start_byte(), n.end_byte())
+        if !self.ascii {
+            return self.file.span(n.start_byte(), n.end_byte());
+        }
+        // In ASCII text, tree-sitter's byte columns are character columns: no line lookup.
+        let (start, end) = (n.start_position(), n.end_position());
+        Span {
+            start_line: start.row as u32 + 1,
+            start_col: start.column as u32 + 1,
+            end_line: end.row as u32 + 1,
+            end_col: end.column as u32 + 1,
+            start_byte: n.start_byte() as u32,
+            end_byte: n.end_byte() as u32,
+        }
     }
 
     fn ctx(&mut self) -> &mut FnCtx {
