@@ -38,6 +38,7 @@ pub static BUILTIN: &[(&str, &str)] = builtin_models![
     "python/serverless.toml",
     "python/aiohttp.toml",
     "python/bottle.toml",
+    "python/loguru.toml",
     "csharp/adonet.toml",
     "csharp/aspnetcore.toml",
     "csharp/dapper.toml",
