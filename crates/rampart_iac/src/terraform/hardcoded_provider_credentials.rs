@@ -1,4 +1,4 @@
-use super::{mask, report, Expr, Module};
+use super::{mask, report, Block, Expr, Module};
 use rampart_core::Finding;
 
 rampart_core::declare_rule! {
@@ -6,7 +6,8 @@ rampart_core::declare_rule! {
     /// Reports credentials written into `provider` blocks: AWS `access_key`, `secret_key` and
     /// `token`, Azure `client_secret`, Google `credentials` given as inline JSON or `access_token`,
     /// and `token`, `api_key`, `api_token`, `password` or `*_secret` settings of other providers,
-    /// when they are literals (directly, or through a variable default or a local).
+    /// when they are literals (directly, or through a variable default or a local). State
+    /// backends (`backend "s3"`, `"azurerm"`, `"gcs"`) are read the same way.
     ///
     /// ## Why is this bad
     /// Cloud credentials in the repository give everyone with read access (and every leak of the
@@ -45,11 +46,12 @@ rampart_core::declare_rule! {
     }
 }
 
-fn is_credential_setting(provider: &str, name: &str) -> bool {
-    match (provider, name) {
+fn is_credential_setting(kind: &str, name: &str) -> bool {
+    match (kind, name) {
         ("aws", "access_key" | "secret_key" | "token") => true,
-        ("azurerm" | "azuread", "client_secret" | "client_certificate_password") => true,
-        ("google" | "google-beta", "credentials" | "access_token") => true,
+        ("azurerm", "client_secret" | "client_certificate_password") => true,
+        ("azurerm-backend", "access_key" | "sas_token" | "client_secret") => true,
+        ("google", "credentials" | "access_token") => true,
         _ => {
             matches!(
                 name,
@@ -66,11 +68,42 @@ fn is_credential_setting(provider: &str, name: &str) -> bool {
     }
 }
 
-pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
+/// Provider blocks, and state backends (`terraform { backend "s3" { ... } }`) with the provider
+/// whose credential settings they share.
+fn credential_blocks<'a>(m: &Module<'a>) -> Vec<(&'a Block, String, &'static str)> {
+    let mut out = Vec::new();
     for (block, _) in m.top_blocks("provider") {
-        let provider = block.labels.first().map_or("", String::as_str);
+        let name = block.labels.first().map_or("", String::as_str);
+        out.push((block, format!("provider `{name}`"), provider_kind(name)));
+    }
+    for (tf, _) in m.top_blocks("terraform") {
+        for backend in tf.blocks_named("backend") {
+            let name = backend.labels.first().map_or("", String::as_str);
+            let kind = match name {
+                "s3" => "aws",
+                "azurerm" => "azurerm-backend",
+                "gcs" => "google",
+                _ => "",
+            };
+            out.push((backend, format!("backend `{name}`"), kind));
+        }
+    }
+    out
+}
+
+fn provider_kind(name: &str) -> &'static str {
+    match name {
+        "aws" => "aws",
+        "azurerm" | "azuread" => "azurerm",
+        "google" | "google-beta" => "google",
+        _ => "",
+    }
+}
+
+pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
+    for (block, what, kind) in credential_blocks(m) {
         for attr in &block.attrs {
-            if !is_credential_setting(provider, &attr.name) {
+            if !is_credential_setting(kind, &attr.name) {
                 continue;
             }
             let (value, location) = match &attr.value {
@@ -90,15 +123,16 @@ pub(super) fn check(m: &Module, out: &mut Vec<Finding>) {
             if attr.name == "credentials" && !secret.contains("private_key") {
                 continue;
             }
+            let scope = what.replace(['`', ' '], "");
             out.push(report(
                 &TF_HARDCODED_PROVIDER_CREDENTIALS,
                 location,
                 format!(
-                    "provider `{provider}` has a hard-coded `{}` (`{}`)",
+                    "{what} has a hard-coded `{}` (`{}`)",
                     attr.name,
                     mask(secret)
                 ),
-                &format!("provider.{provider}"),
+                &scope,
                 format!("{} literal", attr.name),
             ));
         }
@@ -112,11 +146,11 @@ mod tests {
 
     #[test]
     fn flags_literal_keys() {
-        let text = "provider \"aws\" {\n  region     = \"us-east-1\"\n  access_key = \"AKIAIOSFODNN7EXAMPLE\"\n  secret_key = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"\n}\nvariable \"gh_token\" {\n  default = \"ghp_abcdefghijklmnopqrstuvwxyz0123456789\"\n}\nprovider \"github\" {\n  token = var.gh_token\n}\n";
+        let text = "provider \"aws\" {\n  region     = \"us-east-1\"\n  access_key = \"AKIAIOSFODNN7EXAMPLE\"\n  secret_key = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"\n}\nvariable \"gh_token\" {\n  default = \"ghp_abcdefghijklmnopqrstuvwxyz0123456789\"\n}\nprovider \"github\" {\n  token = var.gh_token\n}\nterraform {\n  backend \"s3\" {\n    bucket     = \"acme-tf-state\"\n    access_key = \"AKIAIOSFODNN7EXAMPLE\"\n  }\n}\n";
         let got = findings_of(&TF_HARDCODED_PROVIDER_CREDENTIALS, text);
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![3, 4, 7],
+            vec![3, 4, 7, 15],
             "{got:?}"
         );
         assert!(!got.iter().any(|g| g.1.contains("AKIAIOSFODNN7EXAMPLE")));
