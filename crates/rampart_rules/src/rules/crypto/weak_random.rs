@@ -190,7 +190,9 @@ fn generator_variables(
                 let created = value
                     .and_then(|v| ast::call(v, src, language))
                     .is_some_and(|c| c.constructor && weak_type(&c.name));
-                if weak_type(ty) || created {
+                // `Random rng = new SecureRandom();` holds a secure generator.
+                let secure = value.is_some_and(|v| ast::text(v, src).contains("Secure"));
+                if (weak_type(ty) && !secure) || created {
                     out.insert(ast::text(name, src).to_string());
                 }
             }
@@ -864,6 +866,7 @@ mod tests {
             &[
                 "import java.security.SecureRandom;\nclass Tokens {\n  private final SecureRandom random = new SecureRandom();\n  String resetToken() { return Long.toHexString(random.nextLong()); }\n}\n",
                 "class Game { private final Random random = new Random(); int rollDice() { return random.nextInt(6) + 1; } }\n",
+                "class Tokens { private final Random random = new SecureRandom(); String resetToken() { return Long.toHexString(random.nextLong()); } }\n",
                 "class Retry { long backoff(int attempt) { long jitter = new Random().nextInt(100); return attempt * 1000L + jitter; } }\n",
             ],
         );
