@@ -204,6 +204,8 @@ pub fn family(framework: &str) -> &'static str {
         "flask" | "fastapi" | "django" | "starlette" => "python",
         "express" | "koa" | "fastify" | "hono" | "nextjs" => "express",
         "spring" => "spring",
+        "aspnetcore" => "aspnetcore",
+        "gin" | "echo" | "chi" | "nethttp" | "fiber" => "go",
         _ => "other",
     }
 }

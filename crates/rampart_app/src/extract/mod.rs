@@ -1,5 +1,7 @@
 //! Per-file extraction of routes and protections from syntax trees, one module per language.
 
+mod csharp;
+mod go;
 mod java;
 mod javascript;
 mod python;
@@ -23,6 +25,8 @@ pub fn extract(file: &SourceFile, tree: &Tree) -> FileFacts {
             javascript::extract(file, root, &mut facts)
         }
         Language::Java => java::extract(file, root, &mut facts),
+        Language::CSharp => csharp::extract(file, root, &mut facts),
+        Language::Go => go::extract(file, root, &mut facts),
         _ => {}
     }
     facts

@@ -63,7 +63,7 @@ rampart_core::declare_rule! {
         cwe: 306,
         other_cwes: [862],
         severity: High,
-        languages: [Python, JavaScript, TypeScript, Tsx, Java],
+        languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
         summary: "Route that changes state or returns user data has no authentication",
         help: "apply the application's authentication (decorator, middleware, security rule) to this route",
     }
@@ -427,6 +427,34 @@ public class UserController {
     public void delete(@PathVariable Long id) { repo.deleteById(id); }
 }
 "#],
+        );
+    }
+
+    #[test]
+    fn aspnetcore_and_go() {
+        assert_cases(
+            check,
+            "UsersController.cs",
+            &[
+                "[ApiController]\n[Route(\"api/[controller]\")]\npublic class UsersController : ControllerBase {\n  [HttpGet(\"me\")]\n  [Authorize]\n  public IActionResult Me() => Ok();\n  [HttpDelete(\"{id}\")]\n  public IActionResult Delete(int id) { _db.Users.Remove(_db.Users.Find(id)); return NoContent(); }\n}\n",
+                "var app = builder.Build();\napp.MapGet(\"/api/orders\", (AppDb db) => db.Orders.ToList()).RequireAuthorization();\napp.MapPost(\"/api/orders\", (Order o, AppDb db) => db.Orders.Add(o));\n",
+            ],
+            &[
+                "[ApiController]\n[Route(\"api/[controller]\")]\n[Authorize]\npublic class UsersController : ControllerBase {\n  [HttpGet(\"me\")]\n  public IActionResult Me() => Ok();\n  [HttpDelete(\"{id}\")]\n  public IActionResult Delete(int id) => NoContent();\n  [HttpPost(\"login\")]\n  [AllowAnonymous]\n  public IActionResult Login() => Ok();\n}\n",
+                "var app = builder.Build();\napp.MapGet(\"/api/orders\", (AppDb db) => db.Orders.ToList()).RequireAuthorization();\napp.MapPost(\"/api/orders\", (Order o, AppDb db) => db.Orders.Add(o)).RequireAuthorization();\n",
+            ],
+        );
+        assert_cases(
+            check,
+            "main.go",
+            &[
+                "package main\nimport \"github.com/gin-gonic/gin\"\nfunc main() {\n\tr := gin.Default()\n\tapi := r.Group(\"/api\")\n\tapi.Use(AuthMiddleware())\n\tapi.GET(\"/profile\", profile)\n\tr.DELETE(\"/users/:id\", deleteUser)\n}\n",
+                "package main\nimport \"net/http\"\nfunc routes(mux *http.ServeMux) {\n\tmux.Handle(\"GET /api/me\", requireAuth(http.HandlerFunc(me)))\n\tmux.HandleFunc(\"DELETE /api/items/{id}\", deleteItem)\n}\n",
+            ],
+            &[
+                "package main\nimport \"github.com/gin-gonic/gin\"\nfunc main() {\n\tr := gin.Default()\n\tr.POST(\"/login\", login)\n\tr.Use(AuthMiddleware())\n\tr.GET(\"/profile\", profile)\n\tr.DELETE(\"/users/:id\", deleteUser)\n}\n",
+                "package main\nimport \"net/http\"\nfunc routes(mux *http.ServeMux) {\n\tmux.Handle(\"GET /api/me\", requireAuth(http.HandlerFunc(me)))\n\tmux.Handle(\"DELETE /api/items/{id}\", requireAuth(http.HandlerFunc(deleteItem)))\n\tmux.HandleFunc(\"GET /healthz\", health)\n}\n",
+            ],
         );
     }
 

@@ -52,7 +52,7 @@ rampart_core::declare_rule! {
         cwe: 307,
         other_cwes: [770],
         severity: Medium,
-        languages: [Python, JavaScript, TypeScript, Tsx, Java],
+        languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
         summary: "Login, password reset, OTP, sign-up or token endpoint without rate limiting",
         help: "limit attempts per client and account (Flask-Limiter, slowapi, django-ratelimit, express-rate-limit, Bucket4j)",
     }
