@@ -861,7 +861,7 @@ impl<'a> Lowerer<'a> {
                 .and_then(|s| self.string_value(s))
             {
                 if matches!(self.resolve("require"), Name::Global(ref p) if p == "require") {
-                    return self.global(normalize_specifier(&spec), span);
+                    return self.global(normalize_specifier(&spec, &self.module_name), span);
                 }
             }
         }

@@ -121,9 +121,16 @@ pub fn module_name(rel_path: &str) -> String {
     }
 }
 
-/// Strips the `node:` scheme so `node:fs` and `fs` are the same module.
-fn normalize_specifier(spec: &str) -> String {
-    spec.strip_prefix("node:").unwrap_or(spec).to_string()
+/// Strips the `node:` scheme so `node:fs` and `fs` are the same module, and resolves the
+/// project-root aliases of Next.js/Nuxt/Vite templates (`@/lib/db`, `~/lib/db`) to a module
+/// path: under `src/` when the importing file is there (the `src` layout), else the root.
+fn normalize_specifier(spec: &str, module_name: &str) -> String {
+    let spec = spec.strip_prefix("node:").unwrap_or(spec);
+    match spec.strip_prefix("@/").or_else(|| spec.strip_prefix("~/")) {
+        Some(rest) if module_name.starts_with("src/") => format!("src/{rest}"),
+        Some(rest) => rest.to_string(),
+        None => spec.to_string(),
+    }
 }
 
 /// What a name refers to from the current function.
@@ -456,7 +463,9 @@ impl<'a> Lowerer<'a> {
                 let f = n.field("function")?;
                 if self.text(f) == "require" {
                     let arg = n.field("arguments")?.named_child(0)?;
-                    return self.string_value(arg).map(|s| normalize_specifier(&s));
+                    return self
+                        .string_value(arg)
+                        .map(|s| normalize_specifier(&s, &self.module_name));
                 }
                 None
             }
@@ -556,7 +565,10 @@ impl<'a> Lowerer<'a> {
         for c in n.named_children(&mut cursor) {
             match c.kind() {
                 "import_clause" => {
-                    let Some(module) = source.as_deref().map(normalize_specifier) else {
+                    let Some(module) = source
+                        .as_deref()
+                        .map(|s| normalize_specifier(s, &self.module_name))
+                    else {
                         continue;
                     };
                     let mut cc = c.walk();
@@ -602,7 +614,12 @@ impl<'a> Lowerer<'a> {
                     let module = c.field("source").and_then(|s| self.string_value(s));
                     if let (Some(id), Some(m)) = (c.named_child(0), module) {
                         if id.kind() == "identifier" {
-                            self.add_import(self.text(id), normalize_specifier(&m), true, span);
+                            self.add_import(
+                                self.text(id),
+                                normalize_specifier(&m, &self.module_name),
+                                true,
+                                span,
+                            );
                         }
                     }
                 }
@@ -720,7 +737,7 @@ impl<'a> Lowerer<'a> {
                     return None;
                 }
                 let spec = self.string_value(args.named_child(0)?)?;
-                Some((normalize_specifier(&spec), None))
+                Some((normalize_specifier(&spec, &self.module_name), None))
             }
             "member_expression" => {
                 let obj = value.field("object")?;
@@ -1424,6 +1441,21 @@ mod tests {
         assert_eq!(module_name("src/db/index.ts"), "src/db/index");
         assert_eq!(module_name("app.test.tsx"), "app.test");
         assert_eq!(module_name(".eslintrc"), ".eslintrc");
+    }
+
+    #[test]
+    fn specifiers_normalize() {
+        assert_eq!(normalize_specifier("node:fs", "app"), "fs");
+        assert_eq!(normalize_specifier("@/lib/db", "app/api/route"), "lib/db");
+        assert_eq!(
+            normalize_specifier("@/lib/db", "src/app/page"),
+            "src/lib/db"
+        );
+        assert_eq!(
+            normalize_specifier("@nestjs/common", "src/app"),
+            "@nestjs/common"
+        );
+        assert_eq!(normalize_specifier("./db", "src/app"), "./db");
     }
 
     #[test]

@@ -415,7 +415,7 @@ impl<'a> Lowerer<'a> {
         let source = n
             .field("source")
             .and_then(|s| self.string_value(s))
-            .map(|s| super::normalize_specifier(&s));
+            .map(|s| super::normalize_specifier(&s, &self.module_name));
         if let Some(decl) = n.field("declaration") {
             let mut names = Vec::new();
             match decl.kind() {
