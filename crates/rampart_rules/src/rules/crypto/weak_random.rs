@@ -251,6 +251,12 @@ fn is_weak_random(
     let name = call.name.as_str();
     match language {
         Language::Python => {
+            // `random = secrets.SystemRandom()` shadows the module.
+            let head = call.path.as_deref().and_then(|p| p.split('.').next());
+            if head.is_some_and(|h| imports.get(h).is_none() && assigned_in_file(call.node, h, src))
+            {
+                return false;
+            }
             let f = path
                 .strip_prefix("random.")
                 .or_else(|| path.strip_prefix("numpy.random."))
@@ -315,6 +321,15 @@ fn is_weak_random(
         }
         _ => false,
     }
+}
+
+/// Whether `name` is assigned anywhere in the file that contains `node`.
+fn assigned_in_file(node: Node<'_>, name: &str, src: &str) -> bool {
+    let mut root = node;
+    while let Some(p) = root.parent() {
+        root = p;
+    }
+    !ast::assignments_before(root, name, usize::MAX, src).is_empty()
 }
 
 fn is_python_draw(name: &str) -> bool {
@@ -790,6 +805,7 @@ mod tests {
                 "import random\n\ndef random_color():\n    return '#%06x' % random.randint(0, 0xFFFFFF)\n",
                 "import random\n\ndef make_token():\n    rng = random.SystemRandom()\n    return ''.join(rng.choice('abc') for _ in range(32))\n",
                 "import random\n\ndef make_puzzle():\n    code = random.randint(1000, 9999)\n    return Puzzle(code)\n",
+                "import secrets\n\nrandom = secrets.SystemRandom()\n\ndef make_token():\n    return ''.join(random.choice('abc') for _ in range(32))\n",
                 "import random\n\ndef roll_dice():\n    return random.randint(1, 6)\n",
             ],
         );
