@@ -111,6 +111,27 @@ fn request_type(imports: &[Import]) -> Option<&'static str> {
     }
 }
 
+/// Django and DRF class-based views get the current request as `self.request` (set by
+/// `View.setup`), so `self.request.GET` in `get_queryset` reads request data.
+fn view_request_field(bases: &[String], span: Span) -> Option<Field> {
+    let ty = if bases.iter().any(|b| b.starts_with("rest_framework.")) {
+        "rest_framework.request.Request"
+    } else if bases.iter().any(|b| b.starts_with("django.views.")) {
+        "django.http.HttpRequest"
+    } else {
+        return None;
+    };
+    Some(Field {
+        name: "request".to_string(),
+        ty: Some(ty.to_string()),
+        is_static: false,
+        is_final: false,
+        init: None,
+        decorators: Vec::new(),
+        span,
+    })
+}
+
 /// `def handler(event, context)`: the AWS Lambda calling convention, where `event` carries
 /// the caller's request (API Gateway query strings, bodies, headers).
 fn type_lambda_event(func: &mut Function) {
@@ -1068,13 +1089,16 @@ impl<'a> Lowerer<'a> {
             }
         }
         let cid = self.classes.len() as ClassId;
+        let fields = view_request_field(&bases, self.span(node))
+            .into_iter()
+            .collect();
         self.classes.push(Class {
             name: name.to_string(),
             qualified_name: qn.clone(),
             bases,
             is_interface: false,
             methods: Vec::new(),
-            fields: Vec::new(),
+            fields,
             decorators,
             span: self.span(node),
         });
