@@ -71,7 +71,7 @@ impl StructuralRule for HardcodedSecret {
         let language = ctx.file.language;
         let in_tests = detect::is_test_path(&ctx.file.rel_path);
         ast::walk(ctx.tree.root_node(), |node| {
-            if !ast::is_string_literal(node) || is_part_or_docstring(node, language) {
+            if !ast::is_string_literal(node) {
                 return;
             }
             let Some(hit) = judge(node, src, language) else {
@@ -123,12 +123,28 @@ struct Hit {
     confidence: Confidence,
 }
 
-/// Decides whether one string literal is a hard-coded credential.
+/// Decides whether one string literal is a hard-coded credential. Checks that only read the
+/// literal come first: climbing to parents is costly in tree-sitter, and most literals are
+/// ruled out by their text alone.
 fn judge(lit: Node<'_>, src: &str, language: Language) -> Option<Hit> {
+    // Shorter than the shortest password plus its quotes: nothing to decode.
+    if lit.end_byte() - lit.start_byte() < 8 {
+        return None;
+    }
     let value = ast::string_value(lit, src);
     let scanned = value.as_deref().unwrap_or_else(|| ast::text(lit, src));
     // Embedded images and fonts: random base64 can spell any prefix.
     if scanned.starts_with("data:") {
+        return None;
+    }
+    let format = detect::find_format(scanned);
+    let inline = if format.is_none() && (scanned.contains('@') || scanned.contains('=')) {
+        detect::find_inline_password(scanned)
+    } else {
+        None
+    };
+    let by_name = value.as_deref().is_some_and(could_be_named_secret);
+    if (format.is_none() && inline.is_none() && !by_name) || is_part_or_docstring(lit, language) {
         return None;
     }
     let target = secret_target(lit, src, language);
@@ -138,7 +154,7 @@ fn judge(lit: Node<'_>, src: &str, language: Language) -> Option<Hit> {
         .unwrap_or_default();
     let anchor_name = target.as_ref().map_or("", |t| t.name.as_str());
 
-    if let Some(found) = detect::find_format(scanned) {
+    if let Some(found) = format {
         let shown = if found.label == "private key" {
             "`-----BEGIN … PRIVATE KEY-----`".to_string()
         } else {
@@ -160,7 +176,7 @@ fn judge(lit: Node<'_>, src: &str, language: Language) -> Option<Hit> {
         });
     }
 
-    if let Some(inline) = detect::find_inline_password(scanned) {
+    if let Some(inline) = inline {
         let masked = detect::mask(&inline.password);
         let local = ["localhost", "127.0.0.1", "0.0.0.0"]
             .iter()
@@ -250,6 +266,16 @@ fn judge(lit: Node<'_>, src: &str, language: Language) -> Option<Hit> {
             Confidence::Medium
         },
     })
+}
+
+/// Whether a literal's text alone leaves room for a secret found by its name: long enough for
+/// the shortest password, short enough not to be prose or a document.
+fn could_be_named_secret(value: &str) -> bool {
+    let len = value.len();
+    (6..=512).contains(&len)
+        && value.split_whitespace().nth(4).is_none()
+        // 40 characters may be an AWS secret key, recognized by name even in AWS's samples.
+        && (len == 40 || !detect::is_placeholder(value))
 }
 
 /// "password", "secret", "token" or "key", for messages.

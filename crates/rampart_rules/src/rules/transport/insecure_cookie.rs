@@ -76,6 +76,14 @@ impl StructuralRule for InsecureCookie {
         let src = ctx.file.text.as_str();
         let language = ctx.file.language;
         let root = ctx.tree.root_node();
+        // Everything this rule knows names a cookie or a session store; files that mention
+        // neither are skipped without a walk.
+        if !["ookie", "COOKIE", "sessions.Options"]
+            .iter()
+            .any(|w| src.contains(w))
+        {
+            return;
+        }
         let mut issues = Vec::new();
         ast::walk(root, |node| match language {
             Language::Python => python(node, src, &mut issues),
@@ -323,6 +331,15 @@ fn setting_off<'t>(node: Node<'t>, src: &str, setting: &str, cwe: u32, out: &mut
     });
 }
 
+/// Whether the callee text of a call (its `field` child) ends with one of `names`: a cheap test
+/// before reading the call in full.
+fn callee_ends_with(node: Node<'_>, field: &str, src: &str, names: &[&str]) -> bool {
+    node.child_by_field_name(field).is_some_and(|f| {
+        let t = ast::text(f, src);
+        names.iter().any(|n| t.ends_with(n))
+    })
+}
+
 /// The cookie name or value named by an argument: a literal's value, otherwise the code.
 fn literal_or_text(node: Option<Node<'_>>, src: &str) -> Option<String> {
     let node = node?;
@@ -398,6 +415,9 @@ const DJANGO_FLASK_SETTINGS: &[(&str, u32)] = &[
 fn python<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
     match node.kind() {
         "call" => {
+            if !callee_ends_with(node, "function", src, &["set_cookie", "set_signed_cookie"]) {
+                return;
+            }
             let Some(call) = ast::call(node, src, Language::Python) else {
                 return;
             };
@@ -546,7 +566,9 @@ fn javascript<'t>(node: Node<'t>, src: &str, language: Language, out: &mut Vec<I
         js_session_options(node, src, out);
         return;
     }
-    if node.kind() != "call_expression" {
+    if node.kind() != "call_expression"
+        || !callee_ends_with(node, "function", src, &["cookie", "Cookie", ".set"])
+    {
         return;
     }
     let Some(call) = ast::call(node, src, language) else {
@@ -649,6 +671,11 @@ fn js_cookie_call<'t>(
 /// `session({ cookie: { secure: false } })`, `cookieSession({ httpOnly: false })`: flags
 /// switched off explicitly in session middleware options.
 fn js_session_options<'t>(obj: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
+    // The flags first: looking at the parent costs a walk from the root.
+    let (secure, http_only, _) = js_object_flags(obj, src);
+    if secure != Flag::Off && http_only != Flag::Off {
+        return;
+    }
     let Some(parent) = obj.parent() else {
         return;
     };
@@ -670,7 +697,6 @@ fn js_session_options<'t>(obj: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
     if !relevant {
         return;
     }
-    let (secure, http_only, _) = js_object_flags(obj, src);
     if secure == Flag::Off {
         setting_off(obj, src, "secure: false", 614, out);
     } else if http_only == Flag::Off {
@@ -747,7 +773,14 @@ fn java<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
         }
         return;
     }
-    if node.kind() != "method_invocation" {
+    if node.kind() != "method_invocation"
+        || !callee_ends_with(
+            node,
+            "name",
+            src,
+            &["addCookie", "from", "fromClientResponse"],
+        )
+    {
         return;
     }
     let Some(call) = ast::call(node, src, Language::Java) else {
@@ -869,6 +902,9 @@ fn cs_flags(value: Node<'_>, at: Node<'_>, src: &str) -> Option<(Flag, Flag, Str
 fn csharp<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
     match node.kind() {
         "invocation_expression" => {
+            if !callee_ends_with(node, "function", src, &["Append", "Add", "Set"]) {
+                return;
+            }
             let Some(call) = ast::call(node, src, Language::CSharp) else {
                 return;
             };
@@ -1071,7 +1107,7 @@ fn go<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
         }
         return;
     }
-    if node.kind() != "call_expression" {
+    if node.kind() != "call_expression" || !callee_ends_with(node, "function", src, &["Cookie"]) {
         return;
     }
     let Some(call) = ast::call(node, src, Language::Go) else {

@@ -77,6 +77,47 @@ impl StructuralRule for TlsVerificationDisabled {
         let src = ctx.file.text.as_str();
         let language = ctx.file.language;
         let root = ctx.tree.root_node();
+        // Each pattern names one of these words; a file without any is skipped without a walk.
+        let words: &[&str] = match language {
+            Language::Python => &[
+                "verify",
+                "ssl",
+                "CERT_NONE",
+                "check_hostname",
+                "unverified",
+                "tlsAllow",
+                "tlsInsecure",
+            ],
+            Language::JavaScript | Language::TypeScript | Language::Tsx => &[
+                "rejectUnauthorized",
+                "strictSSL",
+                "checkServerIdentity",
+                "NODE_TLS_REJECT_UNAUTHORIZED",
+                "tlsAllow",
+                "tlsInsecure",
+                "sslAllow",
+            ],
+            Language::Java => &[
+                "checkServerTrusted",
+                "ostnameVerifier",
+                "TrustStrategy",
+                "TrustAllStrategy",
+                "TrustSelfSignedStrategy",
+                "InsecureTrustManagerFactory",
+                "ALLOW_ALL_HOSTNAME_VERIFIER",
+                "loadTrustMaterial",
+            ],
+            Language::CSharp => &[
+                "ValidationCallback",
+                "DangerousAcceptAnyServerCertificateValidator",
+                "SslStream",
+            ],
+            Language::Go => &["InsecureSkipVerify"],
+            _ => &[],
+        };
+        if !words.iter().any(|w| src.contains(w)) {
+            return;
+        }
         // Test suites talk to local servers with throwaway certificates.
         let in_tests = is_test_path(&ctx.file.rel_path);
         ast::walk(root, |node| {
@@ -181,6 +222,16 @@ fn python(node: Node<'_>, src: &str) -> Option<String> {
         "keyword_argument" => {
             let name = ast::text(node.child_by_field_name("name")?, src);
             let value = node.child_by_field_name("value")?;
+            // The keyword first: finding the call costs walks to the parents.
+            let relevant = match value.kind() {
+                "false" => PY_VERIFY_KEYWORDS.contains(&name) || name == "ssl",
+                "true" => MONGO_INSECURE_OPTIONS.contains(&name),
+                "string" => name == "cert_reqs",
+                _ => false,
+            };
+            if !relevant {
+                return None;
+            }
             let call = callee_of_argument(node, src, Language::Python)?;
             let callee = call.path.clone().unwrap_or_else(|| call.name.clone());
             let off = value.kind() == "false";
@@ -418,8 +469,10 @@ fn java(node: Node<'_>, src: &str) -> Option<String> {
     match node.kind() {
         "method_declaration" => {
             let name = ast::text(node.child_by_field_name("name")?, src);
+            if name != "checkServerTrusted" && name != "verify" {
+                return None;
+            }
             let body = node.child_by_field_name("body")?;
-            let header = java_class_header(node.parent()?, src);
             if name == "checkServerTrusted" && is_empty_body(body) {
                 return Some(
                     "`checkServerTrusted` accepts every certificate: this trust manager trusts any server"
@@ -427,8 +480,8 @@ fn java(node: Node<'_>, src: &str) -> Option<String> {
                 );
             }
             if name == "verify"
-                && header.contains("HostnameVerifier")
                 && returns_only_true(body, src)
+                && java_class_header(node.parent()?, src).contains("HostnameVerifier")
             {
                 return Some(
                     "`HostnameVerifier.verify` returns `true` for every host: host name verification is off"
@@ -520,6 +573,16 @@ fn csharp(node: Node<'_>, src: &str, root: Node<'_>) -> Option<String> {
         }
         "argument" => {
             let value = ast::named_children(node).into_iter().next_back()?;
+            // Only callback-shaped values are worth finding the call for.
+            if !matches!(
+                value.kind(),
+                "lambda_expression"
+                    | "anonymous_method_expression"
+                    | "identifier"
+                    | "object_creation_expression"
+            ) {
+                return None;
+            }
             let named = node
                 .child_by_field_name("name")
                 .map(|n| ast::text(n, src).to_string());
