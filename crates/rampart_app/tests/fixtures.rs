@@ -45,7 +45,16 @@ fn model(framework: &str, variant: &str) -> AppModel {
     AppModel::build(facts)
 }
 
-const FRAMEWORKS: &[&str] = &["flask", "fastapi", "django", "express", "spring", "nextjs"];
+const FRAMEWORKS: &[&str] = &[
+    "flask",
+    "fastapi",
+    "django",
+    "express",
+    "spring",
+    "nextjs",
+    "aspnetcore",
+    "go",
+];
 
 #[test]
 fn route_inventories() {
@@ -69,5 +78,33 @@ fn insecure_apps_are_reported_and_secure_apps_are_not() {
             "{fw}/secure: {:?}",
             secure.iter().map(|f| &f.message).collect::<Vec<_>>()
         );
+    }
+}
+
+/// Every prefix of a fixture file is malformed somewhere; extraction and the rules must not
+/// panic on any of them.
+#[test]
+fn truncated_files_never_panic() {
+    let mut paths = Vec::new();
+    files(&fixture_root(), &mut paths);
+    for p in paths {
+        let Some(language) = rampart_syntax::detect_language(&p, None) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        for end in (0..text.len())
+            .step_by(17)
+            .filter(|i| text.is_char_boundary(*i))
+        {
+            let prefix = &text[..end];
+            let file = SourceFile::from_text("case", language, prefix);
+            let Ok(parsed) = rampart_syntax::parse(language, prefix) else {
+                continue;
+            };
+            let m = AppModel::build(vec![extract(&file, &parsed.tree)]);
+            check(&m);
+        }
     }
 }

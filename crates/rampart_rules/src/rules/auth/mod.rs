@@ -99,3 +99,57 @@ pub(crate) fn shown(node: Node<'_>, src: &str) -> String {
         t
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+    use crate::testing::check;
+    use rampart_core::Language;
+
+    /// Every prefix of realistic code is malformed somewhere; no rule may panic on it.
+    #[test]
+    fn truncated_code_never_panics() {
+        let cases = [
+            (
+                Language::Python,
+                include_str!("../../../../../tests/fixtures/app/flask/insecure/app.py"),
+            ),
+            (
+                Language::Python,
+                include_str!("../../../../../tests/fixtures/app/fastapi/insecure/main.py"),
+            ),
+            (
+                Language::JavaScript,
+                include_str!(
+                    "../../../../../tests/fixtures/app/express/insecure/src/routes/auth.js"
+                ),
+            ),
+            (
+                Language::Java,
+                include_str!(
+                    "../../../../../tests/fixtures/app/spring/insecure/SecurityConfig.java"
+                ),
+            ),
+            (
+                Language::CSharp,
+                include_str!(
+                    "../../../../../tests/fixtures/app/aspnetcore/insecure/UsersController.cs"
+                ),
+            ),
+            (
+                Language::Go,
+                include_str!("../../../../../tests/fixtures/app/go/insecure/main.go"),
+            ),
+        ];
+        for (language, code) in cases {
+            for end in (0..code.len())
+                .step_by(11)
+                .filter(|i| code.is_char_boundary(*i))
+            {
+                for rule in RULES {
+                    check(*rule, language, &code[..end]);
+                }
+            }
+        }
+    }
+}
