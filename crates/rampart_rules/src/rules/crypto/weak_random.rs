@@ -279,21 +279,19 @@ fn is_weak_random(
         }
         Language::JavaScript | Language::TypeScript | Language::Tsx => path == "Math.random",
         Language::Java => {
-            if path == "Math.random" || path.ends_with("ThreadLocalRandom.current") {
-                return path == "Math.random";
-            }
-            let draws = name.starts_with("next") || matches!(name, "ints" | "longs" | "doubles");
-            if draws && receiver_is_generator() {
+            if path == "Math.random" {
                 return true;
             }
-            if draws {
-                // `ThreadLocalRandom.current().nextInt(...)`.
-                if let Some(r) = call.receiver.and_then(|r| ast::call(r, src, language)) {
-                    return r
-                        .path
-                        .as_deref()
-                        .is_some_and(|p| p.ends_with("ThreadLocalRandom.current"));
-                }
+            let draws = name.starts_with("next") || matches!(name, "ints" | "longs" | "doubles");
+            // `ThreadLocalRandom.current().nextInt(...)`.
+            let thread_local = || {
+                call.receiver
+                    .and_then(|r| ast::call(r, src, language))
+                    .and_then(|r| r.path)
+                    .is_some_and(|p| p.ends_with("ThreadLocalRandom.current"))
+            };
+            if draws && (receiver_is_generator() || thread_local()) {
+                return true;
             }
             path.rsplit('.').nth(1) == Some("RandomStringUtils") && name.starts_with("random")
         }
