@@ -77,6 +77,9 @@ const CONVERSIONS: &[(&str, &str, &str)] = &[
     ("java.util.UUID", "fromString", "uuid"),
 ];
 
+/// List types whose contents the lowering follows through straight-line `add`/`remove`/`get`.
+const LIST_TYPES: &[&str] = &["java.util.ArrayList", "java.util.LinkedList"];
+
 /// Map types whose `put`/`get` with constant keys lower to keyed element accesses.
 const MAP_TYPES: &[&str] = &[
     "java.util.Map",
@@ -127,6 +130,9 @@ struct ClassCx {
 
 struct FnCx {
     id: FuncId,
+    /// Lists whose contents are known: created empty and changed only by `add`/`remove` with
+    /// constant indexes in the current block. `get(i)` on them reads the element directly.
+    lists: FxHashMap<VarId, (BlockId, Vec<Operand>)>,
     b: FunctionBuilder,
     /// Variables known to hold strings (results of concatenation).
     stringy: rustc_hash::FxHashSet<VarId>,
@@ -767,6 +773,7 @@ impl<'a> Lowerer<'a> {
         self.fns.push(FnCx {
             id,
             b,
+            lists: Default::default(),
             stringy: Default::default(),
             loops: Vec::new(),
             this_var,
@@ -878,6 +885,7 @@ impl<'a> Lowerer<'a> {
         self.fns.push(FnCx {
             id,
             b,
+            lists: Default::default(),
             stringy: Default::default(),
             loops: Vec::new(),
             this_var,
@@ -1082,11 +1090,16 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let name = self.text(name).to_string();
-            let value = d.child_by_field_name("value").map(|v| self.expr(v));
+            let value_node = d.child_by_field_name("value");
+            let value = value_node.map(|v| self.expr(v));
             let var = self.f().b.declare(&name, ty.clone());
             if let Some(v) = value {
                 let span = self.span(d);
                 self.emit(InstKind::Assign { dst: var, src: v }, span);
+            }
+            if value_node.is_some_and(|v| self.is_new_empty_list(v)) {
+                let block = self.f().b.current_block();
+                self.f().lists.insert(var, (block, Vec::new()));
             }
         }
     }
@@ -1458,7 +1471,14 @@ impl<'a> Lowerer<'a> {
                 .named_child(0)
                 .map(|e| self.expr(e))
                 .unwrap_or(Operand::Const(Const::Null)),
-            "identifier" => self.name(self.text(n), span),
+            "identifier" => {
+                let op = self.name(self.text(n), span);
+                // A tracked list that escapes (argument, alias, return) may change behind our back.
+                if let Operand::Var(v) = op {
+                    self.f().lists.remove(&v);
+                }
+                op
+            }
             "this" => match self.f().this_var {
                 Some(v) => Operand::Var(v),
                 None => self.global(self.class_qualified(), span),
@@ -1809,6 +1829,9 @@ impl<'a> Lowerer<'a> {
             if let Some(op) = self.map_access(o, &name, n, span) {
                 return op;
             }
+            if let Some(op) = self.list_access(o, &name, n, span) {
+                return op;
+            }
         }
         let callee = match obj {
             // Unqualified calls dispatch on `this` in instance context (so overrides in
@@ -1938,6 +1961,105 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    fn is_new_empty_list(&self, v: Node) -> bool {
+        v.kind() == "object_creation_expression"
+            && v.child_by_field_name("type")
+                .is_some_and(|t| LIST_TYPES.contains(&self.resolve_type(t).as_str()))
+            && v.child_by_field_name("arguments")
+                .is_some_and(|a| a.named_child_count() == 0)
+            && {
+                let mut c = v.walk();
+                let has_body = v.named_children(&mut c).any(|x| x.kind() == "class_body");
+                !has_body
+            }
+    }
+
+    /// `list.add(x)`, `list.remove(0)`, `list.get(1)` on a list whose contents are known: the
+    /// calls are still emitted (the list as a whole carries what was added), but `get` with a
+    /// constant index reads the very element, so a constant element stays clean.
+    fn list_access(&mut self, recv: Node, method: &str, call: Node, span: Span) -> Option<Operand> {
+        if recv.kind() != "identifier" {
+            return None;
+        }
+        let name = self.text(recv);
+        let var = self.f().b.lookup(name)?;
+        let block = self.f().b.current_block();
+        let (at, _) = self.f().lists.get(&var)?;
+        if *at != block {
+            self.f().lists.remove(&var);
+            return None;
+        }
+        let list = call.child_by_field_name("arguments")?;
+        let mut c = list.walk();
+        let args: Vec<Node> = list.named_children(&mut c).collect();
+        let index = |l: &Self, a: Option<&Node>| match a.and_then(|a| l.const_expr(*a)) {
+            Some(Const::Int(i)) if i >= 0 => Some(i as usize),
+            _ => None,
+        };
+        match (method, args.len()) {
+            ("get", 1) => {
+                let i = index(self, args.first())?;
+                let elem = self.f().lists.get(&var)?.1.get(i).cloned()?;
+                let dst = self.temp();
+                self.emit(InstKind::Assign { dst, src: elem }, span);
+                Some(Operand::Var(dst))
+            }
+            ("add", 1) | ("add", 2) | ("remove", 1) | ("size" | "isEmpty" | "contains", _) => {
+                let values: Vec<Operand> = args.iter().map(|a| self.expr(*a)).collect();
+                let i = if method == "add" && args.len() == 1 {
+                    None
+                } else {
+                    index(self, args.first())
+                };
+                let known = self.f().lists.get_mut(&var).map(|(_, items)| {
+                    match (method, i, values.last()) {
+                        ("size" | "isEmpty" | "contains", _, _) => true,
+                        ("add", None, Some(v)) => {
+                            items.push(v.clone());
+                            true
+                        }
+                        ("add", Some(i), Some(v)) if i <= items.len() => {
+                            items.insert(i, v.clone());
+                            true
+                        }
+                        ("remove", Some(i), _) if i < items.len() => {
+                            items.remove(i);
+                            true
+                        }
+                        _ => false,
+                    }
+                });
+                if known != Some(true) {
+                    self.f().lists.remove(&var);
+                }
+                let dst = self.temp();
+                self.emit(
+                    InstKind::Call {
+                        dst: Some(dst),
+                        callee: Callee::Method {
+                            receiver: var,
+                            name: method.to_string(),
+                        },
+                        args: values
+                            .into_iter()
+                            .map(|value| Arg {
+                                value,
+                                keyword: None,
+                                spread: false,
+                            })
+                            .collect(),
+                    },
+                    span,
+                );
+                Some(Operand::Var(dst))
+            }
+            _ => {
+                self.f().lists.remove(&var);
+                None
+            }
+        }
+    }
+
     fn new_expr(&mut self, n: Node, span: Span) -> Operand {
         let class = n
             .child_by_field_name("type")
@@ -2027,6 +2149,7 @@ impl<'a> Lowerer<'a> {
         self.fns.push(FnCx {
             id,
             b,
+            lists: Default::default(),
             stringy: Default::default(),
             loops: Vec::new(),
             this_var,
