@@ -34,7 +34,11 @@ pub struct Program<'m> {
     /// Per module: module-level names bound once to a constant.
     module_consts: Vec<FxHashMap<&'m str, Const>>,
     imports: Vec<FxHashMap<&'m str, &'m str>>,
+    resolved: ResolveCache<'m>,
 }
+
+/// Resolutions by importing module and path.
+type ResolveCache<'m> = std::sync::Mutex<FxHashMap<u32, FxHashMap<Box<str>, Target<'m>>>>;
 
 const MAX_DEPTH: u32 = 8;
 const JS_EXTENSIONS: [&str; 7] = [".js", ".ts", ".tsx", ".jsx", ".mjs", ".cjs", ".d.ts"];
@@ -90,6 +94,7 @@ impl<'m> Program<'m> {
             module_vars,
             module_consts,
             imports,
+            resolved: Default::default(),
         }
     }
 
@@ -115,9 +120,22 @@ impl<'m> Program<'m> {
             .and_then(|v| v.get(name).copied())
     }
 
-    /// What `path`, as written in module `from`, names.
+    /// What `path`, as written in module `from`, names. Memoized: the same globals and
+    /// callees are resolved from every function of a module.
     pub fn resolve(&self, path: &str, from: u32) -> Target<'m> {
-        self.resolve_depth(path, from, 0)
+        if let Ok(cache) = self.resolved.lock() {
+            if let Some(t) = cache.get(&from).and_then(|m| m.get(path)) {
+                return t.clone();
+            }
+        }
+        let t = self.resolve_depth(path, from, 0);
+        if let Ok(mut cache) = self.resolved.lock() {
+            cache
+                .entry(from)
+                .or_default()
+                .insert(path.into(), t.clone());
+        }
+        t
     }
 
     /// A module-level constant named by `path` (`app.config.DEBUG`).
