@@ -580,34 +580,36 @@ fn is_security_name(name: &str) -> bool {
         && words
             .iter()
             .any(|w| matches!(w.as_str(), "id" | "key" | "token" | "cookie" | "secret"));
-    let code = (has("code") || has("link") || has("url") || has("id"))
-        && words.iter().any(|w| {
-            matches!(
-                w.as_str(),
-                "verification"
-                    | "verify"
-                    | "reset"
-                    | "auth"
-                    | "confirm"
-                    | "confirmation"
-                    | "activation"
-                    | "activate"
-                    | "invite"
-                    | "invitation"
-                    | "sms"
-                    | "email"
-                    | "login"
-                    | "security"
-                    | "access"
-                    | "recovery"
-                    | "magic"
-                    | "unlock"
-                    | "authorization"
-                    | "otp"
-                    | "backup"
-                    | "onetime"
-            )
-        });
+    // One-time codes and links: `verification_code`, `reset_link`, `magic_url`; ids only
+    // for strongly secret purposes (`reset_id`, not `login_id`).
+    let strong_purpose = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "verification"
+                | "verify"
+                | "reset"
+                | "confirm"
+                | "confirmation"
+                | "activation"
+                | "activate"
+                | "invite"
+                | "invitation"
+                | "recovery"
+                | "magic"
+                | "unlock"
+                | "otp"
+                | "backup"
+                | "onetime"
+        )
+    });
+    let weak_purpose = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "auth" | "sms" | "email" | "login" | "security" | "access" | "authorization"
+        )
+    });
+    let carrier = has("code") || has("link") || has("url");
+    let code = (carrier && (strong_purpose || weak_purpose)) || (has("id") && strong_purpose);
     strong
         || key
         || made_key
@@ -761,6 +763,8 @@ mod tests {
         ] {
             assert!(is_security_name(n), "{n}");
         }
+        assert!(is_security_name("reset_id"));
+        assert!(!is_security_name("login_id"));
         for n in [
             "color",
             "delay",
