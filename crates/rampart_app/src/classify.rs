@@ -38,7 +38,6 @@ const NOT_AUTH: &[&str] = &[
     "any",
     "upload",
     "multer",
-    "validate",
     "validation",
     "schema",
     "body",
@@ -461,6 +460,8 @@ mod tests {
             "require_api_key",
             "PreAuthorize",
             "protect",
+            "validateToken",
+            "isLoggedIn",
         ] {
             assert!(is_auth_name(n), "{n}");
         }

@@ -1,7 +1,7 @@
 use super::{finding, is_false, is_true, pairs, shown};
 use crate::ast::{self, Call, Imports};
 use crate::{FileContext, StructuralRule};
-use rampart_core::{Confidence, Finding, Language};
+use rampart_core::{Confidence, Finding, Language, Severity};
 use tree_sitter::Node;
 
 rampart_core::declare_rule! {
@@ -127,9 +127,16 @@ impl StructuralRule for JwtMisuse {
                 continue;
             }
             seen.push(node.id());
+            // A token without expiry is a weakness, not a forgery.
+            let severity = if cwe == 613 {
+                Severity::Medium
+            } else {
+                Severity::High
+            };
             out.push(
                 finding(&JWT_MISUSE, ctx, node, message)
                     .confidence(confidence)
+                    .severity(severity)
                     .cwe(cwe)
                     .build(),
             );
