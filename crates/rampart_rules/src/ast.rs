@@ -64,6 +64,31 @@ pub fn kind_ids(root: Node<'_>, kinds: &[&str]) -> Vec<u16> {
         .collect()
 }
 
+/// Nodes of `kinds` among the file's top-level declarations, looking into namespaces and
+/// import groups but not into types or functions: where Java, C# and Go put their imports.
+pub fn declarations_of_kind<'t>(root: Node<'t>, kinds: &[&str]) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        for c in named_children(n).into_iter().rev() {
+            if kinds.contains(&c.kind()) {
+                out.push(c);
+            } else if matches!(
+                c.kind(),
+                "namespace_declaration"
+                    | "file_scoped_namespace_declaration"
+                    | "declaration_list"
+                    | "import_declaration"
+                    | "import_spec_list"
+            ) {
+                stack.push(c);
+            }
+        }
+    }
+    out.sort_by_key(|n| n.start_byte());
+    out
+}
+
 /// Named children without comments.
 pub fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
@@ -593,7 +618,7 @@ impl Imports {
     }
 
     fn collect_java(&mut self, root: Node<'_>, src: &str) {
-        for node in descendants_of_kind(root, &["import_declaration"]) {
+        for node in declarations_of_kind(root, &["import_declaration"]) {
             let parts = named_children(node);
             let Some(path) = parts
                 .iter()
@@ -612,7 +637,7 @@ impl Imports {
     }
 
     fn collect_csharp(&mut self, root: Node<'_>, src: &str) {
-        for node in descendants_of_kind(root, &["using_directive"]) {
+        for node in declarations_of_kind(root, &["using_directive"]) {
             let parts = named_children(node);
             if let Some(alias) = node.child_by_field_name("name") {
                 if let Some(target) = parts.iter().rev().find(|c| **c != alias) {
@@ -625,7 +650,7 @@ impl Imports {
     }
 
     fn collect_go(&mut self, root: Node<'_>, src: &str) {
-        for spec in descendants_of_kind(root, &["import_spec"]) {
+        for spec in declarations_of_kind(root, &["import_spec"]) {
             let Some(path) = spec
                 .child_by_field_name("path")
                 .and_then(|p| string_value(p, src))
