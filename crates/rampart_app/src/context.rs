@@ -18,14 +18,15 @@ fn route_at<'m>(model: &'m AppModel, path: &str, line: u32) -> Option<&'m Route>
 
 /// Gives each finding of a rule `is_taint` accepts the context of the route its source is in.
 /// From a public route confidence rises one step; from an authenticated route severity and
-/// confidence drop one step. Findings whose source is in no known handler keep an unknown
-/// verdict and are not adjusted.
+/// confidence drop one step. A source in no handler, in an application whose entry points are
+/// known, is marked not reachable (and hidden by `--reachable-only`).
 pub fn contextualize(model: &AppModel, findings: &mut [Finding], is_taint: impl Fn(&str) -> bool) {
     for f in findings.iter_mut().filter(|f| is_taint(&f.rule_id)) {
         let source = f.trace.first().map_or(&f.location, |s| &s.location);
         let Some(route) = route_at(model, &source.path, source.span.start_line) else {
+            // Not lowered: a helper that reads the request may still be called from a route
+            // the dataflow analysis did not connect it to.
             if f.context.is_none() && knows_entry_points(model, &source.path) {
-                f.confidence = f.confidence.lowered();
                 f.context = Some(Context {
                     entry_point: None,
                     method: None,
