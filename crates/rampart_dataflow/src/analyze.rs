@@ -40,6 +40,9 @@ pub struct Summary {
     /// Taint a function leaves in fields of its parameters (`self.query = ...` in a
     /// constructor): (parameter index, field, taint).
     pub fields: Vec<(u32, String, Taint)>,
+    /// Every return yields a boolean computed by checks: with a validating name
+    /// (`is_safe_url`), a call is a guard on its arguments.
+    pub returns_check: bool,
 }
 
 impl Summary {
@@ -295,6 +298,14 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         if nblocks == 0 {
             return self.finish(false);
         }
+        let mut preds = vec![0u32; nblocks];
+        for b in 0..nblocks {
+            for s in self.func.successors(b as u32) {
+                if let Some(p) = preds.get_mut(s as usize) {
+                    *p += 1;
+                }
+            }
+        }
         let mut inputs: Vec<Option<State>> = vec![None; nblocks];
         let mut block_visits = vec![0u32; nblocks];
         inputs[0] = Some(self.entry_state());
@@ -309,7 +320,14 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
             if block_visits[b] > MAX_BLOCK_VISITS {
                 continue;
             }
-            let Some(mut state) = inputs[b].clone() else {
+            // A block with one predecessor gets a fresh input whenever that predecessor
+            // changes (its output only grows), so its input need not be kept.
+            let input = if b != 0 && preds[b] <= 1 {
+                inputs[b].take()
+            } else {
+                inputs[b].clone()
+            };
+            let Some(mut state) = input else {
                 continue;
             };
             let block = &self.func.blocks[b];
@@ -369,7 +387,8 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         self.finish(exhausted)
     }
 
-    fn finish(self, exhausted: bool) -> Outcome {
+    fn finish(mut self, exhausted: bool) -> Outcome {
+        self.summary.returns_check = self.returns_check();
         Outcome {
             summary: self.summary,
             flows: self.flows,
@@ -502,6 +521,23 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
             }
             InstKind::Call { callee, args, .. } => {
                 let cref = resolve_callee(self.ctx, callee, &self.facts.syms);
+                if let CalleeRef::Project(f) = &cref {
+                    let validates = self.summaries.get(*f).is_some_and(|s| s.returns_check)
+                        && self
+                            .ctx
+                            .program
+                            .function(*f)
+                            .is_some_and(|cf| validating_name(&cf.name));
+                    if validates {
+                        let mut out = Vec::new();
+                        for a in args {
+                            if let Operand::Var(v) = a.value {
+                                out.extend(self.aliases(v, u16::MAX));
+                            }
+                        }
+                        return (out, Vec::new());
+                    }
+                }
                 let models = self.ctx.models;
                 let name = match callee {
                     Callee::Method { name, .. } => Some(name.as_str()),
@@ -648,6 +684,69 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 }
             }
         }
+    }
+
+    /// Whether every `return` yields a boolean built from comparisons, membership tests,
+    /// negations and constants.
+    fn returns_check(&self) -> bool {
+        let mut any = false;
+        for b in &self.func.blocks {
+            match &b.term {
+                Terminator::Return(Some(Operand::Var(v))) => {
+                    if !self.is_check(*v, 0) {
+                        return false;
+                    }
+                    any = true;
+                }
+                Terminator::Return(Some(Operand::Const(Const::Bool(_)))) => {}
+                Terminator::Return(_) => return false,
+                _ => {}
+            }
+        }
+        any
+    }
+
+    fn is_check(&self, v: VarId, depth: u32) -> bool {
+        if depth > 6 {
+            return false;
+        }
+        let mut defs = 0;
+        for b in &self.func.blocks {
+            for inst in &b.insts {
+                if inst.kind.dst() != Some(v) {
+                    continue;
+                }
+                defs += 1;
+                let ok = match &inst.kind {
+                    InstKind::BinOp { op, lhs, rhs, .. } => match op {
+                        BinOp::And | BinOp::Or => [lhs, rhs].iter().all(|o| match o {
+                            Operand::Var(x) => self.is_check(*x, depth + 1),
+                            Operand::Const(c) => matches!(c, Const::Bool(_)),
+                        }),
+                        BinOp::Eq
+                        | BinOp::Ne
+                        | BinOp::Lt
+                        | BinOp::Le
+                        | BinOp::Gt
+                        | BinOp::Ge
+                        | BinOp::In
+                        | BinOp::NotIn => true,
+                        _ => false,
+                    },
+                    InstKind::UnOp { op: UnOp::Not, .. } => true,
+                    InstKind::Assign { src, .. } => match src {
+                        Operand::Var(x) => self.is_check(*x, depth + 1),
+                        Operand::Const(c) => matches!(c, Const::Bool(_)),
+                    },
+                    InstKind::Convert { ty, .. } => ty == "bool",
+                    _ => false,
+                };
+                if !ok {
+                    return false;
+                }
+            }
+        }
+        defs > 0
     }
 
     /// Field taint left on parameters (the receiver above all) when the function returns.
@@ -1851,6 +1950,23 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         }
         result
     }
+}
+
+/// Names of functions that validate their arguments.
+fn validating_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "safe",
+        "valid",
+        "allowed",
+        "permitted",
+        "allowlist",
+        "whitelist",
+        "verify",
+        "check",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
 }
 
 /// What a guard proves on one branch: (variable, classes made safe, only if normalized).

@@ -78,4 +78,40 @@ app.get("/login/done", (req, res) => {
             ],
         );
     }
+
+    #[test]
+    fn python_cases() {
+        assert_cases(
+            "open-redirect",
+            Language::Python,
+            &[r#"from flask import Flask, redirect, request
+
+app = Flask(__name__)
+
+@app.route("/login/done")
+def done():
+    return redirect(request.args.get("next", "/"))
+"#],
+            &[r#"from urllib.parse import urljoin, urlparse
+
+from flask import Flask, abort, redirect, request
+
+app = Flask(__name__)
+
+
+def is_safe_url(target):
+    ref_url = urlparse(request.host_url)
+    test_url = urlparse(urljoin(request.host_url, target))
+    return test_url.scheme in ("http", "https") and ref_url.netloc == test_url.netloc
+
+
+@app.route("/login/done")
+def done():
+    next_url = request.args.get("next")
+    if not is_safe_url(next_url):
+        abort(400)
+    return redirect(next_url)
+"#],
+        );
+    }
 }
