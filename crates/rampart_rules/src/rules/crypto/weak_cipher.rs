@@ -650,6 +650,31 @@ impl<'t> Checker<'_, 't> {
                     None => (in_function && is_random_source(*value, src)).then_some(SHARED),
                 }
             }
+            // `self.IV`, `this.iv`, `Config.IV`: a class-level literal.
+            "attribute"
+            | "member_expression"
+            | "field_access"
+            | "member_access_expression"
+            | "selector_expression" => {
+                let (object, member) = ast::member_parts(node)?;
+                let object = ast::text(object, src);
+                let own = matches!(object, "self" | "this" | "cls")
+                    || object.chars().next().is_some_and(char::is_uppercase);
+                if !own {
+                    return None;
+                }
+                let name = ast::text(member, src);
+                let top: Vec<Node<'t>> = ast::assignments_before(self.root, name, usize::MAX, src)
+                    .into_iter()
+                    .filter(|v| ast::enclosing_function(*v).is_none())
+                    .collect();
+                let [value] = top.as_slice() else {
+                    return None;
+                };
+                // Zero buffers may be filled elsewhere; only literals are certain.
+                self.static_bytes(*value, use_site, depth + 1)
+                    .filter(|k| *k == CONSTANT)
+            }
             "parenthesized_expression" => self.static_bytes(
                 ast::named_children(node).into_iter().next()?,
                 use_site,
@@ -916,6 +941,7 @@ mod tests {
                 "from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\nIV = b'\\x00' * 16\n\ndef enc(key, data):\n    c = Cipher(algorithms.AES(key), modes.CBC(IV)).encryptor()\n    return c.update(data)\n",
                 "from Crypto.Cipher import AES\n\ndef enc(key, data):\n    iv = b'1234567890abcdef'\n    return AES.new(key, AES.MODE_CBC, iv).encrypt(data)\n",
                 "from Crypto.Cipher import ARC4\nc = ARC4.new(key)\n",
+                "from Crypto.Cipher import AES\n\nclass Vault:\n    IV = b'fedcba9876543210'\n\n    def seal(self, key, data):\n        return AES.new(key, AES.MODE_CBC, self.IV).encrypt(data)\n",
                 "import os\nfrom Crypto.Cipher import AES\n\nKEY = os.environ['KEY'].encode()\nIV = os.urandom(16)\n\ndef encrypt(data):\n    return AES.new(KEY, AES.MODE_CBC, IV).encrypt(data)\n",
                 "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\n\nNONCE = b'\\x00' * 12\n\ndef seal(key, data):\n    aesgcm = AESGCM(key)\n    return aesgcm.encrypt(NONCE, data, None)\n",
             ],
