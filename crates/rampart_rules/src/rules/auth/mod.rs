@@ -6,6 +6,7 @@
 pub mod cors_misconfiguration;
 pub mod csrf_disabled;
 pub mod jwt_misuse;
+pub mod predictable_token;
 pub mod timing_unsafe_comparison;
 pub mod weak_password_hash;
 
@@ -20,6 +21,7 @@ pub static RULES: &[&dyn StructuralRule] = &[
     &cors_misconfiguration::CorsMisconfiguration,
     &csrf_disabled::CsrfDisabled,
     &weak_password_hash::WeakPasswordHash,
+    &predictable_token::PredictableToken,
 ];
 
 /// An integer literal's value (`100_000`, `1e5` is not an integer literal, `10`).
