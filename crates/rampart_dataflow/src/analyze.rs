@@ -104,6 +104,8 @@ pub struct FnAnalysis<'a, 'm> {
     visits: u32,
     /// Fields a constructor call leaves on the object it creates, for the call's result.
     pending_fields: Vec<(String, Taint)>,
+    /// Whether anything calls or refers to this function (its summary is needed).
+    summarize: bool,
 }
 
 enum Flow {
@@ -144,7 +146,14 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
             seen_summary_sinks: FxHashSet::default(),
             visits: 0,
             pending_fields: Vec::new(),
+            summarize: true,
         }
+    }
+
+    /// Skips parameter labels for a function no code refers to.
+    pub fn without_summary(mut self) -> Self {
+        self.summarize = false;
+        self
     }
 
     fn loc(&self, span: Span) -> Location {
@@ -205,13 +214,19 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         let mut state = State::default();
         let mut positional = 0usize;
         for (i, p) in self.func.params.iter().enumerate() {
-            let mut t = Taint::single(Label {
-                origin: Origin::Param(i as u32),
-                sanitized: 0,
-                normalized: false,
-                unknown: false,
-                trace: None,
-            });
+            // Parameter labels only matter to callers: a function nothing refers to skips them,
+            // which keeps its states small.
+            let mut t = if self.summarize {
+                Taint::single(Label {
+                    origin: Origin::Param(i as u32),
+                    sanitized: 0,
+                    normalized: false,
+                    unknown: false,
+                    trace: None,
+                })
+            } else {
+                Taint::default()
+            };
             // A parameter whose declared (or entry-given) type is itself a source: an AWS
             // Lambda `event`.
             if let Some(Sym::Path(ty)) = self.sym_of(p.var) {

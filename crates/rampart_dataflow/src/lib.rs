@@ -193,12 +193,14 @@ pub fn analyze(modules: &[Module], models: &Models, settings: &ProjectSettings) 
     let mut file_visits = vec![0u64; modules.len()];
     let mut notes = Vec::new();
     let mut flows: Vec<TaintFlow> = Vec::new();
+    let referenced: FxHashSet<FuncKey> = edges.values().flatten().copied().collect();
     let job = Job {
         program: &program,
         ctxs: &ctxs,
         facts: &facts,
         entries: &entries,
         edges: &edges,
+        referenced: &referenced,
     };
     for wave in &waves {
         let results: Vec<ComponentResult> = wave
@@ -228,6 +230,7 @@ struct Job<'a, 'm> {
     facts: &'a FxHashMap<FuncKey, FuncFacts>,
     entries: &'a FxHashMap<FuncKey, entries::EntryCtx>,
     edges: &'a FxHashMap<FuncKey, Vec<FuncKey>>,
+    referenced: &'a FxHashSet<FuncKey>,
 }
 
 #[derive(Default)]
@@ -277,9 +280,12 @@ impl Job<'_, '_> {
                     done,
                     component: &local,
                 };
-                let outcome =
-                    FnAnalysis::new(&self.ctxs[mi], func, fa, summaries, self.entries.get(key))
-                        .run();
+                let mut analysis =
+                    FnAnalysis::new(&self.ctxs[mi], func, fa, summaries, self.entries.get(key));
+                if !self.referenced.contains(key) {
+                    analysis = analysis.without_summary();
+                }
+                let outcome = analysis.run();
                 out.visits.push((mi, outcome.visits as u64));
                 let path = &self.program.module(key.0).path;
                 if outcome.exhausted {
