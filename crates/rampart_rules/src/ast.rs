@@ -750,7 +750,7 @@ pub fn string_value(node: Node<'_>, src: &str) -> Option<String> {
                     }
                     k if k.contains("interpolation") || k.contains("substitution") => return None,
                     k if k.ends_with("content")
-                        || k == "string_fragment"
+                        || k.ends_with("string_fragment")
                         || k == "escape_sequence" =>
                     {
                         out.push_str(text(part, src))
