@@ -1,5 +1,5 @@
 use super::{finding, shown};
-use crate::ast::{self, Call, Climb, Destination};
+use crate::ast::{self, Call, Climb};
 use crate::{FileContext, StructuralRule};
 use rampart_core::{Confidence, Finding};
 use tree_sitter::Node;
@@ -167,12 +167,7 @@ impl StructuralRule for PredictableToken {
             let Some(dest) = ast::destination(call.node, src, Climb::Derived) else {
                 continue;
             };
-            let name = match &dest {
-                Destination::Variable(v) | Destination::Key(v) | Destination::Return(v) => {
-                    v.clone()
-                }
-                other => other.name().to_string(),
-            };
+            let name = dest.name().to_string();
             let name = name.rsplit('.').next().unwrap_or(&name).to_string();
             if !is_token_name(&name) {
                 continue;
