@@ -49,7 +49,7 @@ enum Command {
         /// Files or directories to read.
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        #[arg(long, short, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
     /// Print the IR a file lowers to (for debugging the analysis).
