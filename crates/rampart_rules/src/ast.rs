@@ -1344,8 +1344,16 @@ impl<'a> StringResolver<'a> {
                 let r = self.resolve_depth(node.child_by_field_name("right")?, depth + 1)?;
                 Some(l + &r)
             }
-            "parenthesized_expression" => {
-                self.resolve_depth(named_children(node).into_iter().next()?, depth + 1)
+            // TypeScript `algo as string`, `algo!`, `<string>algo`.
+            "parenthesized_expression"
+            | "as_expression"
+            | "non_null_expression"
+            | "satisfies_expression"
+            | "type_assertion" => {
+                let inner = named_children(node)
+                    .into_iter()
+                    .find(|c| !c.kind().contains("type"))?;
+                self.resolve_depth(inner, depth + 1)
             }
             "element_access_expression" | "subscript" => {
                 let parts = named_children(node);

@@ -575,6 +575,7 @@ mod tests {
             &[
                 "import * as crypto from 'crypto';\nexport function hashPassword(password: string): string {\n  return crypto.createHash('md5').update(password).digest('hex');\n}\n",
                 "import crypto from 'crypto';\nexport class Signer { sign(data: string): string { return crypto.createHash('sha1').update(data).digest('base64'); } }\n",
+                "import { createHash } from 'crypto';\nconst ALGORITHM = 'sha1';\nexport const signature = (body: string): string => createHash(ALGORITHM as string).update(body).digest('hex');\n",
                 "import CryptoJS from 'crypto-js';\nconst hashed: string = CryptoJS.MD5(userPassword).toString();\n",
             ],
             &[
