@@ -48,9 +48,10 @@ pub struct Route {
     /// Byte offset of the registration, for order-dependent middleware (Express `app.use`).
     #[serde(skip)]
     pub order: usize,
-    /// The file and position of the `app.use(prefix, router)` that mounts this route's router.
+    /// The files and positions of the `app.use(prefix, router)` calls that mount this route's
+    /// router, innermost first.
     #[serde(skip)]
-    pub mounted_at: Option<(String, usize)>,
+    pub mounted_at: Vec<(String, usize)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -84,7 +85,7 @@ impl Route {
             handler_span: None,
             scope: String::new(),
             order,
-            mounted_at: None,
+            mounted_at: Vec::new(),
         }
     }
 
@@ -260,18 +261,24 @@ fn forget_credential_checks(r: &mut Route) {
     }
 }
 
+fn module_of(file: &str) -> String {
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    stem.strip_suffix("/index").unwrap_or(stem).to_string()
+}
+
+/// Follows the chain of mounts from the route's router out to the app (`app.use('/api',
+/// routes)` → `router.use('/users', users)`), collecting prefixes and middleware.
 fn apply_mounts(r: &mut Route, mounts: &[Mount]) {
-    let module = r
-        .file
-        .rsplit_once('.')
-        .map_or(r.file.as_str(), |(stem, _)| stem);
-    let module = module.strip_suffix("/index").unwrap_or(module).to_string();
-    for m in mounts.iter().filter(|m| m.module == module) {
-        if family(r.framework) != "express" {
-            continue;
-        }
+    if family(r.framework) != "express" {
+        return;
+    }
+    let mut module = module_of(&r.file);
+    for _ in 0..6 {
+        let Some(m) = mounts.iter().find(|m| m.module == module) else {
+            break;
+        };
         r.path = join_path(&m.prefix, &r.path);
-        r.mounted_at = Some((m.file.clone(), m.order));
+        r.mounted_at.push((m.file.clone(), m.order));
         if let Some(a) = &m.auth {
             r.require_auth(format!("mounted with `{a}`"));
             r.middleware.push(a.clone());
@@ -280,6 +287,11 @@ fn apply_mounts(r: &mut Route, mounts: &[Mount]) {
             r.limit(format!("mounted with `{l}`"));
             r.middleware.push(l.clone());
         }
+        let outer = module_of(&m.file);
+        if outer == module {
+            break;
+        }
+        module = outer;
     }
 }
 
@@ -311,10 +323,8 @@ fn covers(g: &Global, r: &Route) -> bool {
         return prefix_ok;
     }
     if g.file != r.file {
-        if let Some((file, order)) = &r.mounted_at {
-            if *file == g.file {
-                return prefix_ok && g.order <= *order;
-            }
+        if let Some((_, order)) = r.mounted_at.iter().find(|(file, _)| *file == g.file) {
+            return prefix_ok && g.order <= *order;
         }
         // `app.use(auth)` in the app's file covers the routers mounted on the app; middleware
         // installed on a router covers only that router's own routes.

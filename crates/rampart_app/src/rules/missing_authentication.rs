@@ -459,6 +459,29 @@ public class UserController {
     }
 
     #[test]
+    fn nested_express_routers_inherit_mount_middleware() {
+        let model = crate::rules::testing::model(&[
+            (
+                "src/app.js",
+                "const express = require('express');\nconst routes = require('./routes');\nconst app = express();\napp.use('/api', authenticate, routes);\n",
+            ),
+            (
+                "src/routes/index.js",
+                "const router = require('express').Router();\nconst users = require('./users');\nrouter.use('/users', users);\nmodule.exports = router;\n",
+            ),
+            (
+                "src/routes/users.js",
+                "const router = require('express').Router();\nrouter.get('/', list);\nrouter.delete('/:id', remove);\nmodule.exports = router;\n",
+            ),
+        ]);
+        assert_eq!(model.routes[1].path, "/api/users/:id");
+        assert_eq!(model.routes[1].auth, AuthState::Required);
+        let mut out = Vec::new();
+        check(&model, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
     fn spring_security_rules_apply_across_files() {
         let model = crate::rules::testing::model(&[
             (
