@@ -110,7 +110,15 @@ impl StructuralRule for WeakHash {
             {
                 continue;
             }
-            let shown = display(&call, src);
+            // Hashed literals may be secrets: show the call without them.
+            let literal_data = hash
+                .data_arg
+                .and_then(|i| call.positional(i))
+                .is_some_and(|a| descendants_of_string(a));
+            let shown = match (&call.path, literal_data) {
+                (Some(path), true) => format!("{path}(…)"),
+                _ => display(&call, src),
+            };
             let builder = match &password {
                 Some(p) => Finding::builder(
                     &WEAK_HASH,
@@ -304,6 +312,13 @@ fn algorithm_named(name: &str, sha_is_sha1: bool) -> Option<&'static str> {
         "RIPEMD" | "RIPEMD160" | "RMD160" => Some("RIPEMD-160"),
         _ => None,
     }
+}
+
+/// Whether an expression contains a string literal.
+fn descendants_of_string(node: Node<'_>) -> bool {
+    let mut found = false;
+    ast::walk(node, |n| found |= ast::is_string_literal(n));
+    found
 }
 
 /// Python `usedforsecurity=False`.
@@ -542,6 +557,12 @@ mod tests {
         );
         assert_eq!(f[0].cwe, 328);
         assert_eq!(f[0].message, "`hashlib.md5(data)` uses MD5, a broken hash");
+        let f = check(
+            &WeakHash,
+            Language::Python,
+            "import hashlib\nADMIN = hashlib.md5(b'hunter2-admin').hexdigest()\n",
+        );
+        assert_eq!(f[0].message, "`hashlib.md5(…)` uses MD5, a broken hash");
     }
 
     #[test]
