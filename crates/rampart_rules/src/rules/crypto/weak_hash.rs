@@ -114,7 +114,7 @@ impl StructuralRule for WeakHash {
             let literal_data = hash
                 .data_arg
                 .and_then(|i| call.positional(i))
-                .is_some_and(|a| descendants_of_string(a));
+                .is_some_and(|a| contains_string_literal(a));
             let shown = match (&call.path, literal_data) {
                 (Some(path), true) => format!("{path}(…)"),
                 _ => display(&call, src),
@@ -315,7 +315,7 @@ fn algorithm_named(name: &str, sha_is_sha1: bool) -> Option<&'static str> {
 }
 
 /// Whether an expression contains a string literal.
-fn descendants_of_string(node: Node<'_>) -> bool {
+fn contains_string_literal(node: Node<'_>) -> bool {
     let mut found = false;
     ast::walk(node, |n| found |= ast::is_string_literal(n));
     found
