@@ -204,7 +204,7 @@ pub fn family(framework: &str) -> &'static str {
     match framework {
         "flask" | "fastapi" | "django" | "starlette" => "python",
         "express" | "koa" | "fastify" | "hono" | "nextjs" => "express",
-        "spring" => "spring",
+        "spring" | "servlet" => "spring",
         "aspnetcore" => "aspnetcore",
         "gin" | "echo" | "chi" | "nethttp" | "fiber" => "go",
         _ => "other",

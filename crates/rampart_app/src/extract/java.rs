@@ -176,7 +176,111 @@ pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
             facts.routes.push(r);
         }
     }
+    servlets(file, root, facts);
     access_rules(file, root, facts);
+}
+
+const SERVLET_METHODS: &[(&str, &str)] = &[
+    ("doGet", "GET"),
+    ("doPost", "POST"),
+    ("doPut", "PUT"),
+    ("doPatch", "PATCH"),
+    ("doDelete", "DELETE"),
+    ("service", "ANY"),
+];
+
+/// `@WebServlet("/x")` servlets (one route per `doGet`/`doPost`/...) and `@WebFilter` filters
+/// that reject unauthenticated requests.
+fn servlets(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
+    let src = file.text.as_str();
+    for class in ast::descendants_of_kind(root, &["class_declaration"]) {
+        let ann = annotations(class, src);
+        let Some(a) = ann
+            .iter()
+            .find(|a| a.name == "WebServlet" || a.name == "WebFilter")
+        else {
+            continue;
+        };
+        let patterns: Vec<String> = a
+            .args
+            .iter()
+            .filter(|(k, _)| k.is_none() || matches!(k.as_deref(), Some("value" | "urlPatterns")))
+            .flat_map(|(_, v)| super::strings_in(*v, src))
+            .collect();
+        let Some(body) = class.child_by_field_name("body") else {
+            continue;
+        };
+        let class_name = class
+            .child_by_field_name("name")
+            .map(|n| ast::text(n, src))
+            .unwrap_or("");
+        if a.name == "WebFilter" {
+            let t = ast::text(body, src);
+            let checks = (t.contains("getSession")
+                || t.contains("getUserPrincipal")
+                || t.contains("Authorization"))
+                && (t.contains("SC_UNAUTHORIZED")
+                    || t.contains("SC_FORBIDDEN")
+                    || t.contains("sendRedirect")
+                    || t.contains("401"));
+            if checks {
+                for p in &patterns {
+                    facts.globals.push(crate::model::Global {
+                        control: crate::model::Control::Auth,
+                        family: "spring",
+                        scope: String::new(),
+                        prefix: Some(p.trim_end_matches('*').to_string()),
+                        order: 0,
+                        evidence: format!("@WebFilter {class_name}"),
+                        file: file.rel_path.clone(),
+                    });
+                }
+            }
+            continue;
+        }
+        let path = patterns.first().cloned().unwrap_or_else(|| "?".into());
+        for m in ast::named_children(body)
+            .into_iter()
+            .filter(|m| m.kind() == "method_declaration")
+        {
+            let name = m
+                .child_by_field_name("name")
+                .map(|n| ast::text(n, src))
+                .unwrap_or("");
+            let Some((_, verb)) = SERVLET_METHODS.iter().find(|(n, _)| *n == name) else {
+                continue;
+            };
+            let mut r = Route::new(
+                "servlet",
+                &file.rel_path,
+                span(file, a.node),
+                m.start_byte(),
+            );
+            r.path = path.clone();
+            r.methods = vec![verb.to_string()];
+            r.handler = format!("{class_name}.{name}");
+            r.handler_span = Some(span(file, m));
+            if let Some(b) = m.child_by_field_name("body") {
+                let t = ast::text(b, src);
+                if (t.contains("getSession(false)")
+                    || t.contains("getUserPrincipal")
+                    || t.contains("isUserInRole")
+                    || t.contains("getRemoteUser")
+                    || t.contains("getAttribute(\"user"))
+                    && (t.contains("SC_UNAUTHORIZED")
+                        || t.contains("SC_FORBIDDEN")
+                        || t.contains("sendRedirect")
+                        || t.contains("sendError"))
+                {
+                    r.require_auth(format!("{name} checks the session"));
+                }
+                r.writes = ast::calls(b, src, Language::Java).iter().any(|c| {
+                    is_write_call(&c.name) || matches!(c.name.as_str(), "executeUpdate" | "execute")
+                });
+            }
+            facts.routes.push(r);
+        }
+    }
 }
 
 fn params(r: &mut Route, m: Node<'_>, src: &str) {

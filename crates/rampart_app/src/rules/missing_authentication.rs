@@ -482,6 +482,29 @@ public class UserController {
     }
 
     #[test]
+    fn servlets() {
+        let profile = "@WebServlet(\"/profile\")\nclass ProfileServlet extends HttpServlet {\n  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {\n    if (req.getSession(false) == null) { resp.sendError(HttpServletResponse.SC_UNAUTHORIZED); return; }\n  }\n}\n";
+        let delete = "@WebServlet(\"/account/delete\")\nclass DeleteServlet extends HttpServlet {\n  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {\n    dao.delete(req.getParameter(\"id\"));\n  }\n}\n";
+        let filter = "@WebFilter(\"/account/*\")\nclass AuthFilter implements Filter {\n  public void doFilter(ServletRequest r, ServletResponse s, FilterChain c) {\n    if (((HttpServletRequest) r).getSession(false) == null) { ((HttpServletResponse) s).sendError(HttpServletResponse.SC_UNAUTHORIZED); return; }\n    c.doFilter(r, s);\n  }\n}\n";
+        let mut out = Vec::new();
+        check(
+            &crate::rules::testing::model(&[("P.java", profile), ("D.java", delete)]),
+            &mut out,
+        );
+        assert_eq!(out.len(), 1);
+        let mut out = Vec::new();
+        check(
+            &crate::rules::testing::model(&[
+                ("P.java", profile),
+                ("D.java", delete),
+                ("F.java", filter),
+            ]),
+            &mut out,
+        );
+        assert!(out.is_empty());
+    }
+
+    #[test]
     fn spring_security_rules_apply_across_files() {
         let model = crate::rules::testing::model(&[
             (
