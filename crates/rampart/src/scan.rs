@@ -215,15 +215,16 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
     })
 }
 
-/// Values of the project's `.properties` files, for code that reads settings by key.
+/// Values of the project's `.properties` and JSON settings files, for code that reads
+/// settings by key.
 fn read_settings(candidates: &[Candidate], max_size: u64) -> ProjectSettings {
     let mut settings = ProjectSettings::default();
     for c in candidates
         .iter()
-        .filter(|c| c.language == Language::Properties)
+        .filter(|c| matches!(c.language, Language::Properties | Language::Json))
     {
         if let Ok(f) = SourceFile::read(&c.path, c.rel_path.clone(), c.language, max_size) {
-            settings.add_properties(&f.text);
+            settings.add_config_file(&c.rel_path, c.language, &f.text);
         }
     }
     settings

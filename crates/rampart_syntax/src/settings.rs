@@ -1,6 +1,7 @@
 //! Values from the project's own configuration files (`.properties`, `appsettings.json`, ...),
 //! by key. Code that reads a setting by key gets a constant, not user input.
 
+use rampart_core::Language;
 use rustc_hash::FxHashMap;
 
 #[derive(Debug, Default, Clone)]
@@ -43,6 +44,17 @@ impl ProjectSettings {
         }
     }
 
+    /// Adds a file the code may read settings from: Java `.properties`, ASP.NET
+    /// `appsettings*.json`, `config/*.json` (node-config and similar), `config.json`,
+    /// `settings.json`. Other files (such as `package.json`) add nothing.
+    pub fn add_config_file(&mut self, rel_path: &str, language: Language, text: &str) {
+        match language {
+            Language::Properties => self.add_properties(text),
+            Language::Json if is_settings_json(rel_path) => self.add_json(text),
+            _ => {}
+        }
+    }
+
     /// Adds the leaves of a JSON configuration file (`appsettings.json`, `config/default.json`)
     /// under their paths joined both ASP.NET style and dotted: `{"Crypto":{"Algorithm":"DES"}}`
     /// gives `Crypto:Algorithm` and `Crypto.Algorithm`. Invalid JSON adds nothing.
@@ -82,6 +94,18 @@ impl ProjectSettings {
     }
 }
 
+fn is_settings_json(rel_path: &str) -> bool {
+    let lower = rel_path.to_ascii_lowercase();
+    let mut parts = lower.rsplit('/');
+    let name = parts.next().unwrap_or("");
+    let dir = parts.next().unwrap_or("");
+    name.ends_with(".json")
+        && (name.starts_with("appsettings")
+            || dir == "config"
+            || name == "config.json"
+            || name == "settings.json")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +130,19 @@ mod tests {
         assert_eq!(s.get("Logging:Enabled"), Some("true"));
         s.add_json("{not json");
         assert_eq!(s.len(), 6);
+        s.add_config_file("package.json", Language::Json, r#"{"name": "x"}"#);
+        s.add_config_file(
+            "config/default.json",
+            Language::Json,
+            r#"{"crypto": {"alg": "rc4"}}"#,
+        );
+        s.add_config_file(
+            "src/appsettings.Development.json",
+            Language::Json,
+            r#"{"A": "b"}"#,
+        );
+        assert_eq!(s.get("name"), None);
+        assert_eq!(s.get("crypto.alg"), Some("rc4"));
+        assert_eq!(s.get("A"), Some("b"));
     }
 }
