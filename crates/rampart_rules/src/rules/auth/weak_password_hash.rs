@@ -21,6 +21,8 @@ rampart_core::declare_rule! {
     ///   `crypto.pbkdf2Sync`, `PBEKeySpec`, `Rfc2898DeriveBytes`, `pbkdf2.Key`);
     /// - bcrypt with a cost below 10 (`gensalt(rounds=4)`, `bcrypt.hash(pw, 8)`,
     ///   `new BCryptPasswordEncoder(6)`, `bcrypt.MinCost`);
+    /// - passwords stored as received (Python: Django `objects.create(password=...)`, model
+    ///   constructors given the raw password in a function that hashes nothing), as CWE-256;
     /// - password encoders and hasher settings that are not password hashes (Spring
     ///   `NoOpPasswordEncoder`, `StandardPasswordEncoder`, `MessageDigestPasswordEncoder`,
     ///   Django `MD5PasswordHasher`/`SHA1PasswordHasher` first in `PASSWORD_HASHERS`, passlib
@@ -57,9 +59,10 @@ rampart_core::declare_rule! {
         id: "weak-password-hash",
         name: "WeakPasswordHash",
         cwe: 916,
+        other_cwes: [256],
         severity: High,
         languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
-        summary: "Password hashed with a fast hash or too few iterations",
+        summary: "Password stored in plain text, with a fast hash or with too few iterations",
         help: "hash passwords with Argon2, scrypt, bcrypt (cost >= 10) or PBKDF2 (>= 600,000 iterations)",
     }
 }
@@ -119,6 +122,7 @@ impl StructuralRule for WeakPasswordHash {
         }
         if lang == Language::Python {
             settings(root, src, &mut hits);
+            plaintext(root, src, &mut hits);
         }
         let mut seen = Vec::new();
         for (node, message) in hits {
@@ -126,7 +130,16 @@ impl StructuralRule for WeakPasswordHash {
                 continue;
             }
             seen.push(node.start_byte());
-            out.push(finding(&WEAK_PASSWORD_HASH, ctx, node, message).build());
+            let cwe = if message.ends_with("in plain text") {
+                256
+            } else {
+                916
+            };
+            out.push(
+                finding(&WEAK_PASSWORD_HASH, ctx, node, message)
+                    .cwe(cwe)
+                    .build(),
+            );
         }
     }
 }
@@ -309,6 +322,66 @@ fn low_work(call: &Call<'_>, path: &str, src: &str, lang: Language) -> Option<St
     }
 }
 
+/// A password stored as received: `User.objects.create(password=password)` (Django's
+/// `create` does not hash; `create_user` does) or `User(username=u, password=data["password"])`
+/// in a function that hashes nothing.
+fn plaintext<'t>(root: Node<'t>, src: &str, hits: &mut Vec<(Node<'t>, String)>) {
+    for call in ast::calls_named(root, src, Language::Python, |n| {
+        n == "create" || n.starts_with(|c: char| c.is_ascii_uppercase())
+    }) {
+        let django_create = call.name == "create"
+            && call
+                .receiver
+                .is_some_and(|r| ast::text(r, src).ends_with(".objects"));
+        let entity = [
+            "User", "Account", "Customer", "Member", "Admin", "Employee", "Person", "Student",
+            "Patient",
+        ]
+        .iter()
+        .any(|e| call.name == *e || call.name.ends_with(e));
+        if !django_create && (call.name == "create" || !entity) {
+            continue;
+        }
+        let Some(value) = ["password", "passwd", "pwd"]
+            .iter()
+            .find_map(|k| call.keyword(k))
+        else {
+            continue;
+        };
+        let raw = matches!(value.kind(), "identifier" | "subscript" | "attribute")
+            || ast::call(value, src, Language::Python).is_some_and(|c| c.name == "get");
+        if !raw || password_in(value, src).is_none() {
+            continue;
+        }
+        let scope = crate::rules::crypto::enclosing_body(call.node);
+        let body = ast::text(scope, src).to_ascii_lowercase();
+        if !django_create
+            && [
+                "hash",
+                "crypt",
+                "bcrypt",
+                "argon",
+                "make_password",
+                "set_password",
+                "pbkdf2",
+                "scrypt",
+            ]
+            .iter()
+            .any(|h| body.contains(h))
+        {
+            continue;
+        }
+        hits.push((
+            call.node,
+            format!(
+                "`{}` stores the password `{}` in plain text",
+                shown(call.node, src),
+                ast::text(value, src)
+            ),
+        ));
+    }
+}
+
 /// Django `PASSWORD_HASHERS` whose first (preferred) entry is a fast hash.
 fn settings<'t>(root: Node<'t>, src: &str, hits: &mut Vec<(Node<'t>, String)>) {
     for a in ast::descendants_of_kind(root, &["assignment"]) {
@@ -359,6 +432,8 @@ mod tests {
                 "import bcrypt\n\ndef hash_password(password):\n    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4))\n",
                 "PASSWORD_HASHERS = [\"django.contrib.auth.hashers.MD5PasswordHasher\"]\n",
                 "from passlib.context import CryptContext\npwd_context = CryptContext(schemes=[\"md5_crypt\"])\n",
+                "def register(request):\n    User.objects.create(username=request.POST[\"username\"], password=request.POST[\"password\"])\n",
+                "@app.post(\"/register\")\ndef register():\n    data = request.get_json()\n    db.session.add(User(username=data[\"username\"], password=data[\"password\"]))\n    db.session.commit()\n",
             ],
             &[
                 "import hashlib\n\ndef file_digest(data):\n    return hashlib.sha256(data).hexdigest()\n",
@@ -366,6 +441,9 @@ mod tests {
                 "import bcrypt\n\ndef hash_password(password):\n    return bcrypt.hashpw(password.encode(), bcrypt.gensalt())\n",
                 "import hashlib\n\ndef hash_token(reset_token):\n    return hashlib.sha256(reset_token.encode()).hexdigest()\n",
                 "from passlib.context import CryptContext\npwd_context = CryptContext(schemes=[\"bcrypt\"], deprecated=\"auto\")\n",
+                "def register(request):\n    User.objects.create_user(username=request.POST[\"username\"], password=request.POST[\"password\"])\n",
+                "@app.post(\"/register\")\ndef register():\n    data = request.get_json()\n    hashed = generate_password_hash(data[\"password\"])\n    db.session.add(User(username=data[\"username\"], password=hashed))\n",
+                "def login(data):\n    form = LoginForm(username=data[\"username\"], password=data[\"password\"])\n    return form\n",
             ],
         );
     }
