@@ -8,8 +8,8 @@ use rampart_models::Models;
 use rampart_syntax::{detect_language, ProjectSettings, SourceFile};
 use std::path::{Path, PathBuf};
 
-/// Recall on the fixtures must not drop below this (measured: see the closing report).
-const MIN_RECALL: f64 = 0.80;
+/// Recall on the fixtures must not drop below this (measured 100% on 24 apps, 191 sinks).
+const MIN_RECALL: f64 = 0.90;
 
 #[derive(Debug, PartialEq, Eq, Clone)]
 struct Mark {
