@@ -381,6 +381,23 @@ fn javascript<'t>(call: &Call<'t>, path: &str, src: &str, issues: &mut Issues<'t
 fn java<'t>(call: &Call<'t>, path: &str, src: &str, issues: &mut Issues<'t>) {
     let shown_call = shown(call.node, src);
     match call.name.as_str() {
+        // `Jwts.builder()...compact()` / `JWT.create()...sign(alg)` without an expiry.
+        "compact" | "sign" => {
+            let chain = ast::text(call.node, src);
+            let builds = chain.starts_with("Jwts.builder") || chain.starts_with("JWT.create");
+            if builds
+                && !chain.contains("xpiration")
+                && !chain.contains("xpiresAt")
+                && !chain.contains(".expiration(")
+            {
+                issues.push((
+                    call.node,
+                    format!("`{shown_call}` issues a token with no expiry"),
+                    Confidence::Medium,
+                    613,
+                ));
+            }
+        }
         "parseClaimsJwt" | "parseUnsecuredClaims" | "parseUnsecuredContent" => {
             issues.push((
                 call.node,
@@ -412,6 +429,17 @@ fn java<'t>(call: &Call<'t>, path: &str, src: &str, issues: &mut Issues<'t>) {
 
 fn go<'t>(call: &Call<'t>, path: &str, src: &str, issues: &mut Issues<'t>) {
     let shown_call = shown(call.node, src);
+    if call.name == "NewWithClaims" {
+        let claims = call.positional(1).map(|c| ast::text(c, src)).unwrap_or("");
+        if claims.contains("MapClaims{") && !claims.contains("\"exp\"") {
+            issues.push((
+                call.node,
+                format!("`{shown_call}` issues a token with no expiry"),
+                Confidence::Medium,
+                613,
+            ));
+        }
+    }
     if call.name == "ParseUnverified" {
         issues.push((
             call.node,
@@ -522,11 +550,13 @@ mod tests {
                 "class A { Claims f(String t) { return Jwts.parser().setSigningKey(k).parseClaimsJwt(t).getBody(); } }",
                 "import com.auth0.jwt.JWT;\nclass A { String f(String t) { return JWT.decode(t).getSubject(); } }",
                 "class A { Algorithm a = Algorithm.none(); }",
+                "class A { String t(User u) { return Jwts.builder().setSubject(u.getUsername()).signWith(key).compact(); } }",
             ],
             &[
                 "class A { Claims f(String t) { return Jwts.parserBuilder().setSigningKey(k).build().parseClaimsJws(t).getBody(); } }",
                 "import com.auth0.jwt.JWT;\nclass A { String f(String t) { return JWT.require(alg).build().verify(t).getSubject(); } }",
                 "class A { String f(String t) { return decoder.decode(t); } }",
+                "class A { String t(User u) { return Jwts.builder().setSubject(u.getUsername()).setExpiration(new Date(now + TTL)).signWith(key).compact(); } }",
             ],
         );
         assert_cases(
@@ -536,11 +566,13 @@ mod tests {
                 "package main\nimport \"github.com/golang-jwt/jwt/v5\"\nfunc f(s string) {\n\ttok, _, _ := jwt.NewParser().ParseUnverified(s, jwt.MapClaims{})\n\t_ = tok\n}\n",
                 "package main\nimport \"github.com/golang-jwt/jwt/v5\"\nfunc f(s string) {\n\ttok, _ := jwt.Parse(s, func(t *jwt.Token) (interface{}, error) { return secret, nil })\n\t_ = tok\n}\n",
                 "package main\nimport \"github.com/golang-jwt/jwt/v5\"\nvar m = jwt.SigningMethodNone\n",
+                "package main\nimport \"github.com/golang-jwt/jwt/v5\"\nfunc f(id string) { t := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{\"sub\": id}); _ = t }\n",
             ],
             &[
                 "package main\nimport \"github.com/golang-jwt/jwt/v5\"\nfunc f(s string) {\n\ttok, _ := jwt.Parse(s, func(t *jwt.Token) (interface{}, error) {\n\t\tif _, ok := t.Method.(*jwt.SigningMethodHMAC); !ok { return nil, errBad }\n\t\treturn secret, nil\n\t})\n\t_ = tok\n}\n",
                 "package main\nimport \"github.com/golang-jwt/jwt/v5\"\nfunc f(s string) {\n\ttok, _ := jwt.Parse(s, keyFunc, jwt.WithValidMethods([]string{\"HS256\"}))\n\t_ = tok\n}\n",
                 "package main\nimport \"net/url\"\nfunc f(s string) { url.Parse(s) }\n",
+                "package main\nimport \"github.com/golang-jwt/jwt/v5\"\nfunc f(id string) { t := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{\"sub\": id, \"exp\": time.Now().Add(time.Hour).Unix()}); _ = t }\n",
             ],
         );
         assert_cases(
