@@ -2031,7 +2031,9 @@ fn fixed_destination(prefix: &Const) -> u16 {
                 .find(['/', '?', '#'])
                 .is_some_and(|i| i > 0 && !rest[..i].contains(['@', '{']))
     });
-    let local_path = p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\");
+    // `/` alone is not enough: `"/" + next` with `next = "/evil.example"` leaves the site.
+    let local_path =
+        p.len() > 1 && p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\");
     if fixed_host {
         VulnClass::Ssrf.bit() | VulnClass::Redirect.bit()
     } else if local_path {
