@@ -15,8 +15,11 @@ rampart_core::declare_rule! {
     ///
     /// Whether a value is security-relevant is read from where it goes: the variable, field,
     /// key or argument name it is stored under, the function that returns it, or the buffer
-    /// it fills. Shuffling, jitter, sampling, colours, games and test data are not reported,
-    /// nor are files under test directories.
+    /// it fills, or the route of the handler it is in. Shuffling, jitter, sampling, colours,
+    /// games and test data are not reported, nor are test files (`test_*.py`, `*_test.go`,
+    /// `*.spec.ts`, `*Test.java`). Secrets derived from the time or from user data, and
+    /// generator values that reach a secret through helper functions, are reported by
+    /// `predictable-token`.
     ///
     /// ## Why is this bad
     /// These generators are designed for simulations, not secrets: their state can be
