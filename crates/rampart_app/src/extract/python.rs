@@ -249,7 +249,7 @@ fn protections(r: &mut Route, decos: &[Deco<'_>], src: &str, route_deco: Option<
         let n = last(&d.name);
         if n.contains("csrf_exempt") || d.name == "csrf.exempt" || inner.ends_with("csrf_exempt") {
             r.csrf = Some("exempt".into());
-        } else if is_anonymous_name(n) || n == "login_not_required" {
+        } else if is_anonymous_name(n) || n == "login_not_required" || text.contains("AllowAny") {
             r.mark_anonymous(text.clone());
         } else if is_rate_limit_name(&d.name) || is_rate_limit_name(&inner) {
             r.limit(text.clone());

@@ -8,8 +8,9 @@ rampart_core::declare_rule! {
     /// ## What it does
     /// Finds secrets, tokens, signatures, MACs, API keys, one-time codes and passwords compared
     /// with `==`/`===`/`!=` (or `equals`, `Arrays.equals`, `bytes.Equal`, `SequenceEqual`)
-    /// instead of a constant-time comparison. Comparisons with `None`/`null`, empty or short
-    /// strings, numbers, lengths and type names are not reported.
+    /// instead of a constant-time comparison. Comparisons with `None`/`null`, string literals
+    /// (hard-coded secrets are reported by `hardcoded-secret`), numbers, lengths and type names
+    /// are not reported.
     ///
     /// ## Why is this bad
     /// Ordinary string comparison stops at the first differing byte, so the time a request
@@ -276,8 +277,10 @@ fn comparable(node: Node<'_>, src: &str) -> bool {
     {
         return false;
     }
-    if let Some(v) = ast::string_value(node, src) {
-        return v.len() >= 8 && !v.contains(' ');
+    // A literal is either a format check (`"Bearer"`) or a hard-coded secret, which
+    // `hardcoded-secret` reports on this line.
+    if ast::string_value(node, src).is_some() {
+        return false;
     }
     !matches!(
         node.kind(),
