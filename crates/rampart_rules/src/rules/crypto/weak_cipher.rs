@@ -558,6 +558,21 @@ impl<'t> Checker<'_, 't> {
         if !named_ecb {
             return;
         }
+        // `if (mode == CipherMode.ECB) throw ...` rejects ECB rather than selecting it.
+        let compared = node.parent().is_some_and(|p| {
+            matches!(
+                p.kind(),
+                "binary_expression"
+                    | "constant_pattern"
+                    | "case_switch_label"
+                    | "switch_expression_arm"
+                    | "is_pattern_expression"
+                    | "switch_case"
+            )
+        });
+        if compared {
+            return;
+        }
         let Some(path) = ast::dotted_path(node, self.src, self.language) else {
             return;
         };
@@ -1051,6 +1066,7 @@ mod tests {
                 "class Enc { void F(byte[] key) { using var aes = Aes.Create(); aes.Key = key; aes.GenerateIV(); var e = aes.CreateEncryptor(); } }\n",
                 "class Enc { void F(byte[] key) { var iv = new byte[16]; RandomNumberGenerator.Fill(iv); using var aes = Aes.Create(); var e = aes.CreateEncryptor(key, iv); } }\n",
                 "class Enc { void F() { using var aes = Aes.Create(); aes.Mode = CipherMode.CBC; } }\n",
+                "class Enc { void Check(SymmetricAlgorithm alg) { if (alg.Mode == CipherMode.ECB) throw new CryptographicException(\"ECB is not allowed\"); } }\n",
                 "class Enc { void F(byte[] key, byte[] iv) { using var aes = Aes.Create(); aes.IV = iv; } }\n",
             ],
         );
