@@ -203,7 +203,7 @@ pub struct AppModel {
 pub fn family(framework: &str) -> &'static str {
     match framework {
         "flask" | "fastapi" | "django" | "starlette" => "python",
-        "express" | "koa" | "fastify" | "hono" | "nextjs" => "express",
+        "express" | "koa" | "fastify" | "hono" | "nextjs" | "nestjs" => "express",
         "spring" | "servlet" => "spring",
         "aspnetcore" => "aspnetcore",
         "gin" | "echo" | "chi" | "nethttp" | "fiber" => "go",

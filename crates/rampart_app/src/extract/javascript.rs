@@ -97,6 +97,157 @@ pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
         }
     }
     nextjs(file, root, facts);
+    nestjs(file, root, facts);
+}
+
+/// A decorator's name and first string argument: `@Get(':id')` → (`Get`, `:id`).
+fn decorator(d: Node<'_>, src: &str) -> Option<(String, Option<String>, String)> {
+    let expr = ast::named_children(d).into_iter().next()?;
+    let (callee, arg) = match expr.kind() {
+        "call_expression" => (
+            expr.child_by_field_name("function")?,
+            expr.child_by_field_name("arguments")
+                .and_then(|a| ast::named_children(a).into_iter().next())
+                .and_then(|a| ast::string_value(a, src)),
+        ),
+        _ => (expr, None),
+    };
+    Some((ast::text(callee, src).to_string(), arg, short(expr, src)))
+}
+
+const NEST_METHODS: &[(&str, &str)] = &[
+    ("Get", "GET"),
+    ("Post", "POST"),
+    ("Put", "PUT"),
+    ("Patch", "PATCH"),
+    ("Delete", "DELETE"),
+    ("All", "ANY"),
+];
+
+/// NestJS controllers: `@Controller('users')` classes, `@Get(':id')` methods, guards
+/// (`@UseGuards(JwtAuthGuard)`), `@Public()`, `@Throttle()`; `useGlobalGuards` and `APP_GUARD`.
+fn nestjs(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
+    let src = file.text.as_str();
+    if !src.contains("@nestjs") && !src.contains("@Controller") && !src.contains("APP_GUARD") {
+        return;
+    }
+    let global = |control, evidence: String| Global {
+        control,
+        family: "express",
+        scope: String::new(),
+        prefix: None,
+        order: 0,
+        evidence,
+        file: file.rel_path.clone(),
+    };
+    for c in ast::calls_named(root, src, file.language, |n| n == "useGlobalGuards") {
+        let t = ast::text(c.node, src);
+        if is_auth_name(t.trim_start_matches("app.useGlobalGuards")) {
+            facts
+                .globals
+                .push(global(Control::Auth, short(c.node, src)));
+        }
+    }
+    for obj in ast::descendants_of_kind(root, &["object"]) {
+        let t = ast::text(obj, src);
+        if t.contains("APP_GUARD") {
+            if t.contains("Throttler") {
+                facts
+                    .globals
+                    .push(global(Control::RateLimit, short(obj, src)));
+            } else if is_auth_name(t.split("useClass").nth(1).unwrap_or("")) {
+                facts.globals.push(global(Control::Auth, short(obj, src)));
+            }
+        }
+    }
+    for class in ast::descendants_of_kind(root, &["class_declaration"]) {
+        let mut class_decos: Vec<Node<'_>> = ast::named_children(class)
+            .into_iter()
+            .filter(|c| c.kind() == "decorator")
+            .collect();
+        if let Some(p) = class.parent().filter(|p| p.kind() == "export_statement") {
+            class_decos.extend(
+                ast::named_children(p)
+                    .into_iter()
+                    .filter(|c| c.kind() == "decorator"),
+            );
+        }
+        let class_decos: Vec<_> = class_decos
+            .into_iter()
+            .filter_map(|d| decorator(d, src))
+            .collect();
+        let Some((_, prefix, _)) = class_decos.iter().find(|(n, _, _)| n == "Controller") else {
+            continue;
+        };
+        let prefix = prefix.clone().unwrap_or_default();
+        let class_name = class
+            .child_by_field_name("name")
+            .map(|n| ast::text(n, src))
+            .unwrap_or("");
+        let Some(body) = class.child_by_field_name("body") else {
+            continue;
+        };
+        let mut pending: Vec<Node<'_>> = Vec::new();
+        for member in ast::named_children(body) {
+            if member.kind() == "decorator" {
+                pending.push(member);
+                continue;
+            }
+            let decos: Vec<_> = std::mem::take(&mut pending)
+                .into_iter()
+                .filter_map(|d| decorator(d, src))
+                .collect();
+            if member.kind() != "method_definition" {
+                continue;
+            }
+            let Some((verb, sub, node)) = decos.iter().find_map(|(n, a, _)| {
+                NEST_METHODS
+                    .iter()
+                    .find(|(m, _)| m == n)
+                    .map(|(_, v)| (*v, a.clone(), member))
+            }) else {
+                continue;
+            };
+            let name = member
+                .child_by_field_name("name")
+                .map(|n| ast::text(n, src))
+                .unwrap_or("");
+            let mut r = Route::new(
+                "nestjs",
+                &file.rel_path,
+                span(file, node),
+                member.start_byte(),
+            );
+            r.path = join_path(
+                &format!("/{}", prefix.trim_start_matches('/')),
+                &sub.unwrap_or_default(),
+            );
+            r.methods = vec![verb.to_string()];
+            r.handler = format!("{class_name}.{name}");
+            r.handler_span = Some(span(file, member));
+            for (n, _, text) in class_decos.iter().chain(decos.iter()) {
+                match n.as_str() {
+                    "UseGuards" if text.contains("Throttler") => r.limit(text.clone()),
+                    "UseGuards" | "Roles" | "Auth" if is_auth_name(text) || n != "UseGuards" => {
+                        r.require_auth(text.clone())
+                    }
+                    "Public" | "AllowAnonymous" | "SkipAuth" => r.mark_anonymous(text.clone()),
+                    "Throttle" => r.limit(text.clone()),
+                    _ => continue,
+                }
+                r.middleware.push(text.clone());
+            }
+            body_facts(&mut r, member, src);
+            for (name, ty) in path_params(&r.path) {
+                r.params.push(RouteParam {
+                    name,
+                    source: "path".into(),
+                    ty,
+                });
+            }
+            facts.routes.push(r);
+        }
+    }
 }
 
 fn literal_path(node: Node<'_>, src: &str) -> Option<String> {

@@ -482,6 +482,21 @@ public class UserController {
     }
 
     #[test]
+    fn nestjs() {
+        assert_cases(
+            check,
+            "users.controller.ts",
+            &[
+                "import { Controller, Get, Delete, UseGuards } from '@nestjs/common';\n@Controller('users')\nexport class UsersController {\n  @UseGuards(JwtAuthGuard)\n  @Get('me')\n  me(@Req() req) { return req.user; }\n\n  @Delete(':id')\n  remove(@Param('id') id: string) { return this.users.remove(id); }\n}\n",
+            ],
+            &[
+                "import { Controller, Get, Delete, UseGuards } from '@nestjs/common';\n@Controller('users')\n@UseGuards(JwtAuthGuard)\nexport class UsersController {\n  @Get('me')\n  me(@Req() req) { return req.user; }\n\n  @Delete(':id')\n  remove(@Param('id') id: string) { return this.users.remove(id); }\n\n  @Public()\n  @Post('login')\n  login(@Body() dto) { return this.auth.login(dto); }\n}\n",
+                "import { Controller, Get, Delete, UseGuards } from '@nestjs/common';\n@Controller('users')\nexport class UsersController {\n  @UseGuards(ThrottlerGuard)\n  @Get('me')\n  me(@Req() req) { return req.user; }\n  @Delete(':id')\n  remove(@Param('id') id: string) { return this.users.remove(id); }\n}\n",
+            ],
+        );
+    }
+
+    #[test]
     fn servlets() {
         let profile = "@WebServlet(\"/profile\")\nclass ProfileServlet extends HttpServlet {\n  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {\n    if (req.getSession(false) == null) { resp.sendError(HttpServletResponse.SC_UNAUTHORIZED); return; }\n  }\n}\n";
         let delete = "@WebServlet(\"/account/delete\")\nclass DeleteServlet extends HttpServlet {\n  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {\n    dao.delete(req.getParameter(\"id\"));\n  }\n}\n";
