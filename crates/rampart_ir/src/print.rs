@@ -180,7 +180,11 @@ pub fn inst_to_string(f: &Function, k: &InstKind) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        InstKind::Call { dst, callee, args: a } => {
+        InstKind::Call {
+            dst,
+            callee,
+            args: a,
+        } => {
             let c = match callee {
                 Callee::Path(p) => p.clone(),
                 Callee::Method { receiver, name } => format!("{}.{name}", var(f, *receiver)),
@@ -191,7 +195,11 @@ pub fn inst_to_string(f: &Function, k: &InstKind) -> String {
                 None => format!("call {c}({})", args(f, a)),
             }
         }
-        InstKind::New { dst, class, args: a } => {
+        InstKind::New {
+            dst,
+            class,
+            args: a,
+        } => {
             format!("{} = new {class}({})", var(f, *dst), args(f, a))
         }
         InstKind::BinOp { dst, op, lhs, rhs } => format!(
@@ -201,7 +209,11 @@ pub fn inst_to_string(f: &Function, k: &InstKind) -> String {
             op,
             operand(f, rhs)
         ),
-        InstKind::UnOp { dst, op, operand: o } => {
+        InstKind::UnOp {
+            dst,
+            op,
+            operand: o,
+        } => {
             format!("{} = {:?} {}", var(f, *dst), op, operand(f, o))
         }
         InstKind::MakeList { dst, items } => format!(
@@ -288,7 +300,11 @@ fn decorator_value(v: &DecoratorValue) -> String {
         DecoratorValue::Const(c) => constant(c),
         DecoratorValue::List(items) => format!(
             "[{}]",
-            items.iter().map(decorator_value).collect::<Vec<_>>().join(", ")
+            items
+                .iter()
+                .map(decorator_value)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         DecoratorValue::Expr(e) => e.clone(),
     }
