@@ -52,6 +52,10 @@ pub struct Route {
     /// router, innermost first.
     #[serde(skip)]
     pub mounted_at: Vec<(String, usize)>,
+    /// The application the route belongs to: the directory of the nearest file above it that
+    /// creates an application.
+    #[serde(skip)]
+    pub app: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,6 +90,7 @@ impl Route {
             scope: String::new(),
             order,
             mounted_at: Vec::new(),
+            app: String::new(),
         }
     }
 
@@ -181,11 +186,16 @@ pub struct FileFacts {
     pub access_rules: Vec<AccessRule>,
     pub mounts: Vec<Mount>,
     pub urls: Vec<UrlPattern>,
+    /// The file creates an application (`Flask(__name__)`, `express()`,
+    /// `SpringApplication.run`, `WebApplication.CreateBuilder`, `gin.Default()`): its directory
+    /// is the root of an application, whose routes share conventions.
+    pub creates_app: bool,
 }
 
 impl FileFacts {
     pub fn is_empty(&self) -> bool {
-        self.routes.is_empty()
+        !self.creates_app
+            && self.routes.is_empty()
             && self.globals.is_empty()
             && self.access_rules.is_empty()
             && self.mounts.is_empty()
@@ -220,7 +230,11 @@ impl AppModel {
         let mut mounts = Vec::new();
         let mut urls = Vec::new();
         let mut routes = Vec::new();
+        let mut roots: Vec<String> = Vec::new();
         for f in files {
+            if f.creates_app {
+                roots.push(dir_of(&f.path).to_string());
+            }
             globals.extend(f.globals);
             access.extend(f.access_rules);
             mounts.extend(f.mounts);
@@ -228,6 +242,7 @@ impl AppModel {
             routes.extend(f.routes);
         }
         for r in &mut routes {
+            r.app = app_root(&r.file, &roots);
             forget_credential_checks(r);
             apply_mounts(r, &mounts);
             if r.framework == "django" && r.path == "?" {
@@ -259,6 +274,27 @@ fn forget_credential_checks(r: &mut Route) {
         r.auth = AuthState::Unknown;
         r.auth_evidence = None;
     }
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// The deepest application root at or above the file's directory ("" for the scan root).
+fn app_root(file: &str, roots: &[String]) -> String {
+    let dir = dir_of(file);
+    roots
+        .iter()
+        .filter(|root| {
+            root.is_empty()
+                || dir == root.as_str()
+                || dir
+                    .strip_prefix(root.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+        .max_by_key(|root| root.len())
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn module_of(file: &str) -> String {

@@ -29,7 +29,51 @@ pub fn extract(file: &SourceFile, tree: &Tree) -> FileFacts {
         Language::Go => go::extract(file, root, &mut facts),
         _ => {}
     }
+    facts.creates_app = creates_app(file, root);
     facts
+}
+
+/// Calls that create an application or start a server.
+const APP_CREATORS: &[&str] = &[
+    "Flask",
+    "FastAPI",
+    "Quart",
+    "Starlette",
+    "execute_from_command_line",
+    "get_wsgi_application",
+    "get_asgi_application",
+    "express",
+    "Koa",
+    "Fastify",
+    "fastify",
+    "Hono",
+    "run",
+    "CreateBuilder",
+    "CreateDefaultBuilder",
+    "Default",
+    "NewRouter",
+    "NewServeMux",
+    "ListenAndServe",
+    "create",
+];
+
+fn creates_app(file: &SourceFile, root: Node<'_>) -> bool {
+    let src = file.text.as_str();
+    ast::calls_named(root, src, file.language, |n| APP_CREATORS.contains(&n))
+        .iter()
+        .any(|c| {
+            let path = c.path.as_deref().unwrap_or(&c.name);
+            match c.name.as_str() {
+                "run" => path.ends_with("SpringApplication.run"),
+                "create" => path.ends_with("NestFactory.create"),
+                "Default" => path == "gin.Default",
+                "NewRouter" => path.starts_with("chi") || path.starts_with("mux"),
+                "CreateBuilder" | "CreateDefaultBuilder" => {
+                    path.starts_with("WebApplication") || path.starts_with("Host")
+                }
+                _ => true,
+            }
+        })
 }
 
 pub(crate) fn span(file: &SourceFile, node: Node<'_>) -> Span {

@@ -77,22 +77,38 @@ fn changes_state(r: &Route) -> bool {
         || (r.methods.iter().any(|m| m == "ANY") && r.writes)
 }
 
+/// A route that would be reported if the application authenticates: public, not public by
+/// nature, and changing state or returning data.
+fn candidate(r: &Route) -> bool {
+    r.auth == AuthState::Public
+        && !r.anonymous
+        && !public_by_nature(&r.path, &r.handler)
+        && (changes_state(r) || sensitive_data(&r.path, &r.handler))
+}
+
 pub fn check(model: &AppModel, out: &mut Vec<Finding>) {
-    let mut authenticated: HashMap<&str, usize> = HashMap::new();
+    // The convention is the application's: routes of other applications scanned together
+    // (a monorepo, a directory of examples) do not count. It holds when at least half as
+    // many routes are authenticated as are left open: one protected route among twenty-five
+    // open ones says the application is public.
+    let mut authenticated: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut open: HashMap<(&str, &str), usize> = HashMap::new();
     for r in &model.routes {
+        let key = (family(r.framework), r.app.as_str());
         if r.auth == AuthState::Required {
-            *authenticated.entry(family(r.framework)).or_default() += 1;
+            *authenticated.entry(key).or_default() += 1;
+        } else if candidate(r) {
+            *open.entry(key).or_default() += 1;
         }
     }
-    for r in &model.routes {
-        if r.auth != AuthState::Public || r.anonymous || public_by_nature(&r.path, &r.handler) {
-            continue;
-        }
+    for r in model.routes.iter().filter(|r| candidate(r)) {
         let changing = changes_state(r);
-        if !changing && !sensitive_data(&r.path, &r.handler) {
-            continue;
+        let key = (family(r.framework), r.app.as_str());
+        let mut others = authenticated.get(&key).copied().unwrap_or(0);
+        let unprotected = open.get(&key).copied().unwrap_or(0);
+        if others * 2 < unprotected {
+            others = 0;
         }
-        let others = authenticated.get(family(r.framework)).copied().unwrap_or(0);
         let admin = is_admin(&r.path, &r.handler);
         if others == 0 && !admin {
             continue;
@@ -112,7 +128,7 @@ pub fn check(model: &AppModel, out: &mut Vec<Finding>) {
         } else {
             "returns data"
         };
-        let confidence = if others > 0 && (changing || admin) {
+        let confidence = if others >= unprotected && (changing || admin) {
             Confidence::High
         } else {
             Confidence::Medium
