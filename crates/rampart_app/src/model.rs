@@ -153,6 +153,7 @@ pub struct AccessRule {
     pub pattern: String,
     pub public: bool,
     pub evidence: String,
+    pub file: String,
 }
 
 /// An Express router mounted on a path (`app.use('/api/users', auth, usersRouter)`): routes
@@ -251,9 +252,14 @@ impl AppModel {
                     r.path = u.path.clone();
                 }
             }
-            apply_globals(r, &globals);
+            // Protections of one application never cover another's routes.
+            let same_app = |file: &str| app_root(file, &roots) == r.app;
+            let app_globals: Vec<&Global> = globals.iter().filter(|g| same_app(&g.file)).collect();
+            let app_access: Vec<&AccessRule> =
+                access.iter().filter(|a| same_app(&a.file)).collect();
+            apply_globals(r, &app_globals);
             if r.framework == "spring" && r.auth != AuthState::Required && !r.anonymous {
-                apply_access_rules(r, &access);
+                apply_access_rules(r, &app_access);
             }
             if r.auth == AuthState::Unknown {
                 r.auth = AuthState::Public;
@@ -331,7 +337,7 @@ fn apply_mounts(r: &mut Route, mounts: &[Mount]) {
     }
 }
 
-fn apply_globals(r: &mut Route, globals: &[Global]) {
+fn apply_globals(r: &mut Route, globals: &[&Global]) {
     let fam = family(r.framework);
     for g in globals.iter().filter(|g| g.family == fam) {
         if !covers(g, r) {
@@ -369,7 +375,7 @@ fn covers(g: &Global, r: &Route) -> bool {
     g.scope == r.scope && g.order <= r.order && prefix_ok
 }
 
-fn apply_access_rules(r: &mut Route, rules: &[AccessRule]) {
+fn apply_access_rules(r: &mut Route, rules: &[&AccessRule]) {
     for rule in rules {
         if ant_match(&rule.pattern, &r.path) {
             if rule.public {

@@ -371,6 +371,7 @@ fn access_rules(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
                     pattern,
                     public,
                     evidence: evidence.clone(),
+                    file: file.rel_path.clone(),
                 },
             ));
         }
