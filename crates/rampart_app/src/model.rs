@@ -113,13 +113,6 @@ impl Route {
         self.auth = AuthState::Public;
         self.auth_evidence = Some(evidence.into());
     }
-
-    /// Whether any of the methods changes state.
-    pub fn state_changing(&self) -> bool {
-        self.methods
-            .iter()
-            .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH" | "DELETE" | "ANY"))
-    }
 }
 
 /// What a protection applies to.
