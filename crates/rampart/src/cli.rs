@@ -3,7 +3,7 @@
 use crate::{catalog, scan};
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use rampart_core::{Config, Confidence, Severity};
+use rampart_core::{Confidence, Config, Severity};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -53,9 +53,7 @@ enum Command {
         format: ListFormat,
     },
     /// Print the IR a file lowers to (for debugging the analysis).
-    Ir {
-        file: PathBuf,
-    },
+    Ir { file: PathBuf },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -237,7 +235,11 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
             .build_global()
             .ok();
     }
-    let first = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let first = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
     let config = match &args.config {
         Some(p) => Config::load(p)?,
         None => {

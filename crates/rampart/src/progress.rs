@@ -14,7 +14,9 @@ pub struct Progress {
 impl Progress {
     pub fn new(total: usize, enabled: bool) -> Progress {
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} scanning {pos}/{len} files {wide_bar} {elapsed}") {
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} scanning {pos}/{len} files {wide_bar} {elapsed}",
+        ) {
             bar.set_style(style);
         }
         let done = Arc::new(AtomicBool::new(false));

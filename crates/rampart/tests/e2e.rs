@@ -32,10 +32,13 @@ fn stderr(o: &Output) -> String {
 fn stable(text: &str) -> String {
     let time = regex::Regex::new(r"in \d+(\.\d+)?(ms|s)").expect("regex");
     let uri = regex::Regex::new(r#""file://[^"]*""#).expect("regex");
-    let version = regex::Regex::new(r#""(semanticVersion|version)": "\d+\.\d+\.\d+""#).expect("regex");
+    let version =
+        regex::Regex::new(r#""(semanticVersion|version)": "\d+\.\d+\.\d+""#).expect("regex");
     let text = time.replace_all(text, "in <time>");
     let text = uri.replace_all(&text, "\"file://<root>/\"");
-    version.replace_all(&text, "\"$1\": \"<version>\"").into_owned()
+    version
+        .replace_all(&text, "\"$1\": \"<version>\"")
+        .into_owned()
 }
 
 const BASIC: &str = "tests/fixtures/e2e/basic";
@@ -71,16 +74,19 @@ fn sarif_report_snapshot_and_schema() {
 
 fn validate_sarif(sarif: &serde_json::Value) {
     let schema_path = repo_root().join("../shared/schemas/sarif-schema-2.1.0.json");
-    let schema_text = std::fs::read_to_string(&schema_path).unwrap_or_else(|e| {
-        panic!("the SARIF schema must be at {}: {e}", schema_path.display())
-    });
+    let schema_text = std::fs::read_to_string(&schema_path)
+        .unwrap_or_else(|e| panic!("the SARIF schema must be at {}: {e}", schema_path.display()));
     let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let errors: Vec<String> = validator
         .iter_errors(sarif)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "SARIF does not validate:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "SARIF does not validate:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[test]
@@ -109,9 +115,20 @@ fn example_app_has_findings_in_every_language() {
 
 #[test]
 fn fail_on_controls_the_exit_code() {
-    assert_eq!(rampart(&["scan", BASIC, "--fail-on", "none"]).status.code(), Some(0));
-    assert_eq!(rampart(&["scan", BASIC, "--fail-on", "critical"]).status.code(), Some(0));
-    assert_eq!(rampart(&["scan", BASIC, "--fail-on", "low"]).status.code(), Some(1));
+    assert_eq!(
+        rampart(&["scan", BASIC, "--fail-on", "none"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        rampart(&["scan", BASIC, "--fail-on", "critical"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        rampart(&["scan", BASIC, "--fail-on", "low"]).status.code(),
+        Some(1)
+    );
     let bad = rampart(&["scan", BASIC, "--fail-on", "sometimes"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("sometimes"), "{}", stderr(&bad));
@@ -122,7 +139,10 @@ fn usage_and_io_errors_exit_2() {
     let out = rampart(&["scan", "does/not/exist"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("does/not/exist"), "{}", stderr(&out));
-    assert_eq!(rampart(&["scan", "--format", "xml", BASIC]).status.code(), Some(2));
+    assert_eq!(
+        rampart(&["scan", "--format", "xml", BASIC]).status.code(),
+        Some(2)
+    );
     let out = rampart(&["explain", "no-such-rule"]);
     assert_eq!(out.status.code(), Some(2));
 }
@@ -130,13 +150,19 @@ fn usage_and_io_errors_exit_2() {
 #[test]
 fn bad_config_names_the_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("rampart.toml"), "select = [\"weak-hash\"]\nfail-on = 3\n")
-        .expect("write config");
+    std::fs::write(
+        dir.path().join("rampart.toml"),
+        "select = [\"weak-hash\"]\nfail-on = 3\n",
+    )
+    .expect("write config");
     std::fs::write(dir.path().join("a.py"), "x = 1\n").expect("write file");
     let out = rampart(&["scan", dir.path().to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("rampart.toml") && err.contains("line 2"), "{err}");
+    assert!(
+        err.contains("rampart.toml") && err.contains("line 2"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -152,14 +178,28 @@ fn config_selects_ignores_and_overrides() {
         "import hashlib\n\ndef f(password):\n    return hashlib.md5(password.encode()).hexdigest()\n",
     )
     .expect("write file");
-    let out = rampart(&["scan", dir.path().to_str().expect("utf-8"), "--format", "json"]);
+    let out = rampart(&[
+        "scan",
+        dir.path().to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert!(
-        json["findings"].as_array().expect("findings").iter().all(|f| f["rule_id"] != "weak-hash"),
+        json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .all(|f| f["rule_id"] != "weak-hash"),
         "{}",
         stdout(&out)
     );
-    let out = rampart(&["scan", dir.path().to_str().expect("utf-8"), "--ignore", "no-such-rule"]);
+    let out = rampart(&[
+        "scan",
+        dir.path().to_str().expect("utf-8"),
+        "--ignore",
+        "no-such-rule",
+    ]);
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -169,9 +209,9 @@ fn suppressions_apply_and_rot_is_reported() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     let findings = json["findings"].as_array().expect("findings");
     let at = |line: u64, rule: &str| {
-        findings.iter().any(|f| {
-            f["path"] == "src/app.py" && f["start_line"] == line && f["rule_id"] == rule
-        })
+        findings
+            .iter()
+            .any(|f| f["path"] == "src/app.py" && f["start_line"] == line && f["rule_id"] == rule)
     };
     // Suppressed with a reason: gone, and nothing reported about the comment.
     assert!(!at(22, "weak-hash") && !at(22, "invalid-suppression"));
@@ -186,14 +226,33 @@ fn bad_files_are_notes_not_crashes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     std::fs::write(root.join("big.py"), "x = 1\n".repeat(300_000)).expect("write");
-    std::fs::write(root.join("bundle.js"), format!("var a={};\n", "1+".repeat(200_000) + "1"))
-        .expect("write");
+    std::fs::write(
+        root.join("bundle.js"),
+        format!("var a={};\n", "1+".repeat(200_000) + "1"),
+    )
+    .expect("write");
     std::fs::write(root.join("blob.py"), [0u8, 159, 146, 150, 0, 1]).expect("write");
-    std::fs::write(root.join("latin1.py"), [b'x', b'=', b'"', 0xe9, b'"', b'\n']).expect("write");
-    std::fs::write(root.join("broken.py"), "def f(:\n    return hashlib.md5(password)\n").expect("write");
-    std::fs::write(root.join("ok.py"), "import hashlib\nh = hashlib.md5(password.encode())\n").expect("write");
+    std::fs::write(
+        root.join("latin1.py"),
+        [b'x', b'=', b'"', 0xe9, b'"', b'\n'],
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("broken.py"),
+        "def f(:\n    return hashlib.md5(password)\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("ok.py"),
+        "import hashlib\nh = hashlib.md5(password.encode())\n",
+    )
+    .expect("write");
     let out = rampart(&["scan", root.to_str().expect("utf-8"), "--format", "json"]);
-    assert!(matches!(out.status.code(), Some(0) | Some(1)), "{}", stderr(&out));
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "{}",
+        stderr(&out)
+    );
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     let notes = json["notes"].as_array().expect("notes");
     for (path, needle) in [
@@ -204,11 +263,21 @@ fn bad_files_are_notes_not_crashes() {
         ("broken.py", "syntax error"),
     ] {
         assert!(
-            notes.iter().any(|n| n["path"] == path && n["message"].as_str().is_some_and(|m| m.contains(needle))),
+            notes
+                .iter()
+                .any(|n| n["path"] == path
+                    && n["message"].as_str().is_some_and(|m| m.contains(needle))),
             "no note for {path}: {notes:?}"
         );
     }
-    let limited = rampart(&["scan", root.to_str().expect("utf-8"), "--max-file-size", "10", "--format", "json"]);
+    let limited = rampart(&[
+        "scan",
+        root.to_str().expect("utf-8"),
+        "--max-file-size",
+        "10",
+        "--format",
+        "json",
+    ]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&limited)).expect("json");
     assert!(json["findings"].as_array().expect("findings").is_empty());
 }
@@ -224,7 +293,14 @@ fn exclude_and_rampartignore() {
     std::fs::write(root.join("gen/b.py"), bad).expect("write");
     std::fs::write(root.join("c.py"), bad).expect("write");
     std::fs::write(root.join(".rampartignore"), "gen/\n").expect("write");
-    let out = rampart(&["scan", root.to_str().expect("utf-8"), "--exclude", "vendor/**", "--format", "json"]);
+    let out = rampart(&[
+        "scan",
+        root.to_str().expect("utf-8"),
+        "--exclude",
+        "vendor/**",
+        "--format",
+        "json",
+    ]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     let paths: Vec<&str> = json["findings"]
         .as_array()
@@ -233,14 +309,26 @@ fn exclude_and_rampartignore() {
         .filter_map(|f| f["path"].as_str())
         .collect();
     assert!(paths.contains(&"c.py"), "{paths:?}");
-    assert!(!paths.iter().any(|p| p.starts_with("vendor") || p.starts_with("gen")), "{paths:?}");
+    assert!(
+        !paths
+            .iter()
+            .any(|p| p.starts_with("vendor") || p.starts_with("gen")),
+        "{paths:?}"
+    );
 }
 
 #[test]
 fn rules_explain_and_docs_are_current() {
     let out = rampart(&["rules"]);
     assert_eq!(out.status.code(), Some(0));
-    for id in ["weak-hash", "weak-cipher", "weak-random", "hardcoded-secret", "tls-verification-disabled", "insecure-cookie"] {
+    for id in [
+        "weak-hash",
+        "weak-cipher",
+        "weak-random",
+        "hardcoded-secret",
+        "tls-verification-disabled",
+        "insecure-cookie",
+    ] {
         assert!(stdout(&out).contains(id), "rules lacks {id}");
     }
     let out = rampart(&["explain", "weak-hash"]);

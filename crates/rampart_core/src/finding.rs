@@ -69,7 +69,11 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn builder(rule: &'static RuleMeta, location: Location, message: impl Into<String>) -> FindingBuilder {
+    pub fn builder(
+        rule: &'static RuleMeta,
+        location: Location,
+        message: impl Into<String>,
+    ) -> FindingBuilder {
         FindingBuilder::new(rule, location, message)
     }
 

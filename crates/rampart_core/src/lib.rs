@@ -8,9 +8,7 @@ pub mod severity;
 pub mod span;
 
 pub use config::{Config, ConfigError};
-pub use finding::{
-    AuthState, Context, Finding, FindingBuilder, Location, Reachability, TraceStep,
-};
+pub use finding::{AuthState, Context, Finding, FindingBuilder, Location, Reachability, TraceStep};
 pub use language::Language;
 pub use rule::{RuleMeta, RuleStatus};
 pub use severity::{Confidence, Severity};

@@ -2,7 +2,9 @@ use serde::{Deserialize, Serialize};
 
 /// A region of a source file. Lines and columns are 1-based; columns count characters.
 /// Byte offsets are 0-based and half-open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 pub struct Span {
     pub start_line: u32,
     pub start_col: u32,

@@ -4,7 +4,9 @@ use rampart_core::RuleMeta;
 
 /// Every structural rule, in a stable order.
 pub fn structural_rules() -> impl Iterator<Item = &'static dyn StructuralRule> {
-    rules::STRUCTURAL_AREAS.iter().flat_map(|a| a.iter().copied())
+    rules::STRUCTURAL_AREAS
+        .iter()
+        .flat_map(|a| a.iter().copied())
 }
 
 /// Metadata of every rule in this crate.

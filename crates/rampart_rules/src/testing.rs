@@ -41,7 +41,11 @@ pub fn check_with_settings(
 pub fn assert_cases(rule: &dyn StructuralRule, language: Language, fail: &[&str], pass: &[&str]) {
     for code in fail {
         let f = check(rule, language, code);
-        assert!(!f.is_empty(), "{}: expected a finding in {language} case:\n{code}", rule.meta().id);
+        assert!(
+            !f.is_empty(),
+            "{}: expected a finding in {language} case:\n{code}",
+            rule.meta().id
+        );
     }
     for code in pass {
         let f = check(rule, language, code);

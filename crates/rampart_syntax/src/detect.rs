@@ -53,7 +53,10 @@ fn detect_yaml(path: &Path, lower: &str, head: Option<&str>) -> Language {
     if n >= 2 && comps[n - 2] == ".github" && comps[n - 1] == "workflows" {
         return Language::GithubActions;
     }
-    if lower.starts_with("docker-compose") || lower.starts_with("compose.") || lower.starts_with("compose-") {
+    if lower.starts_with("docker-compose")
+        || lower.starts_with("compose.")
+        || lower.starts_with("compose-")
+    {
         return Language::Compose;
     }
     match head {
@@ -102,19 +105,40 @@ mod tests {
         assert_eq!(d("src/App.tsx", None), Some(Language::Tsx));
         assert_eq!(d("types/index.d.ts", None), None);
         assert_eq!(d("Dockerfile", None), Some(Language::Dockerfile));
-        assert_eq!(d("docker/Dockerfile.prod", None), Some(Language::Dockerfile));
+        assert_eq!(
+            d("docker/Dockerfile.prod", None),
+            Some(Language::Dockerfile)
+        );
         assert_eq!(d("infra/main.tf", None), Some(Language::Terraform));
-        assert_eq!(d(".github/workflows/ci.yml", None), Some(Language::GithubActions));
+        assert_eq!(
+            d(".github/workflows/ci.yml", None),
+            Some(Language::GithubActions)
+        );
         assert_eq!(d("docker-compose.yml", None), Some(Language::Compose));
-        assert_eq!(d("k8s/deploy.yaml", Some("apiVersion: apps/v1\nkind: Deployment\n")), Some(Language::Kubernetes));
-        assert_eq!(d("config.yaml", Some("debug: true\n")), Some(Language::Yaml));
+        assert_eq!(
+            d(
+                "k8s/deploy.yaml",
+                Some("apiVersion: apps/v1\nkind: Deployment\n")
+            ),
+            Some(Language::Kubernetes)
+        );
+        assert_eq!(
+            d("config.yaml", Some("debug: true\n")),
+            Some(Language::Yaml)
+        );
         assert_eq!(d("README.md", None), None);
     }
 
     #[test]
     fn by_shebang() {
-        assert_eq!(d("bin/tool", Some("#!/usr/bin/env python3\nimport os\n")), Some(Language::Python));
-        assert_eq!(d("bin/cli", Some("#!/usr/bin/env node\n")), Some(Language::JavaScript));
+        assert_eq!(
+            d("bin/tool", Some("#!/usr/bin/env python3\nimport os\n")),
+            Some(Language::Python)
+        );
+        assert_eq!(
+            d("bin/cli", Some("#!/usr/bin/env node\n")),
+            Some(Language::JavaScript)
+        );
         assert_eq!(d("bin/run", Some("#!/bin/sh\n")), None);
     }
 }

@@ -131,13 +131,21 @@ mod tests {
             (Language::CSharp, "class A { void F() {} }\n"),
             (Language::Go, "package main\nfunc main() {}\n"),
             (Language::Dockerfile, "FROM python:3.12\nUSER app\n"),
-            (Language::Terraform, "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n"),
+            (
+                Language::Terraform,
+                "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n",
+            ),
             (Language::Yaml, "a: 1\n"),
             (Language::Json, "{\"a\": 1}\n"),
         ];
         for (lang, text) in cases {
             let out = parse(lang, text).unwrap();
-            assert_eq!(out.first_error_line, None, "{lang}: {}", out.tree.root_node().to_sexp());
+            assert_eq!(
+                out.first_error_line,
+                None,
+                "{lang}: {}",
+                out.tree.root_node().to_sexp()
+            );
         }
     }
 

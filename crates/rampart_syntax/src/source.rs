@@ -118,11 +118,7 @@ fn is_minified(rel_path: &str, text: &str) -> bool {
     if text.len() < 2048 {
         return false;
     }
-    let long: usize = text
-        .lines()
-        .filter(|l| l.len() > 500)
-        .map(str::len)
-        .sum();
+    let long: usize = text.lines().filter(|l| l.len() > 500).map(str::len).sum();
     long * 2 > text.len()
 }
 
@@ -133,12 +129,27 @@ mod tests {
     #[test]
     fn refuses_binary_and_minified() {
         let p = PathBuf::from("x.js");
-        let bin = SourceFile::from_bytes(p.clone(), "x.js".into(), Language::JavaScript, vec![b'a', 0, b'b']);
+        let bin = SourceFile::from_bytes(
+            p.clone(),
+            "x.js".into(),
+            Language::JavaScript,
+            vec![b'a', 0, b'b'],
+        );
         assert_eq!(bin.unwrap_err(), SkipReason::Binary);
         let min = format!("var a={};", "x".repeat(5000));
-        let r = SourceFile::from_bytes(p.clone(), "x.js".into(), Language::JavaScript, min.into_bytes());
+        let r = SourceFile::from_bytes(
+            p.clone(),
+            "x.js".into(),
+            Language::JavaScript,
+            min.into_bytes(),
+        );
         assert_eq!(r.unwrap_err(), SkipReason::Minified);
-        let ok = SourceFile::from_bytes(p, "x.js".into(), Language::JavaScript, b"let a = 1;\n".to_vec());
+        let ok = SourceFile::from_bytes(
+            p,
+            "x.js".into(),
+            Language::JavaScript,
+            b"let a = 1;\n".to_vec(),
+        );
         assert!(ok.is_ok());
     }
 }

@@ -116,7 +116,10 @@ mod tests {
 
     #[test]
     fn block_comments_and_no_comment() {
-        let s = scan(Language::Java, "int a; /* rampart: ignore[weak-random] test data */\n");
+        let s = scan(
+            Language::Java,
+            "int a; /* rampart: ignore[weak-random] test data */\n",
+        );
         assert_eq!(s[0].reason.as_deref(), Some("test data"));
         let s = scan(Language::Python, "x = 'rampart: ignore[weak-hash] no'\n");
         assert!(s.is_empty());

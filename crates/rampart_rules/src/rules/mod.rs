@@ -11,12 +11,8 @@ use crate::StructuralRule;
 use rampart_core::RuleMeta;
 
 /// Every structural rule, area by area.
-pub static STRUCTURAL_AREAS: &[&[&dyn StructuralRule]] = &[
-    crypto::RULES,
-    secrets::RULES,
-    transport::RULES,
-    auth::RULES,
-];
+pub static STRUCTURAL_AREAS: &[&[&dyn StructuralRule]] =
+    &[crypto::RULES, secrets::RULES, transport::RULES, auth::RULES];
 
 /// Rules that are not structural (taint rules, meta rules); their logic lives elsewhere.
 pub static OTHER_RULES: &[&RuleMeta] = &[

@@ -901,7 +901,12 @@ mod tests {
         };
         let mut out = Vec::new();
         RULE.check(&ctx, &mut out);
-        assert_eq!(out.len(), 1, "{:?}", out.iter().map(|f| &f.message).collect::<Vec<_>>());
+        assert_eq!(
+            out.len(),
+            1,
+            "{:?}",
+            out.iter().map(|f| &f.message).collect::<Vec<_>>()
+        );
         assert_eq!(out[0].location.span.start_line, 2);
         assert!(out[0].severity < HARDCODED_SECRET.severity);
     }
