@@ -97,7 +97,7 @@ pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
                 body_facts(&mut r, def, src);
                 facts.routes.push(r);
             }
-            None if is_django_function_view(def, &decos, views_file, src) => {
+            None if fw != "starlette" && is_django_function_view(def, &decos, views_file, src) => {
                 let mut r = Route::new("django", &file.rel_path, span(file, def), def.start_byte());
                 r.handler = name_of(def, src);
                 r.handler_span = Some(span(file, def));
@@ -115,8 +115,73 @@ pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
             None => {}
         }
     }
+    registered_routes(file, root, fw, facts);
     router_prefixes(root, src, facts);
     module_settings(file, root, facts);
+}
+
+/// Routes registered by call: Flask `app.add_url_rule("/x", view_func=f, methods=[...])`,
+/// Starlette `Route("/x", endpoint=f, methods=[...])`.
+fn registered_routes(file: &SourceFile, root: Node<'_>, fw: &'static str, facts: &mut FileFacts) {
+    let src = file.text.as_str();
+    for c in ast::calls_named(root, src, PY, |n| n == "add_url_rule" || n == "Route") {
+        let Some(path) = c
+            .positional(0)
+            .or_else(|| c.keyword("rule"))
+            .or_else(|| c.keyword("path"))
+            .and_then(|n| ast::string_value(n, src))
+            .filter(|p| p.starts_with('/'))
+        else {
+            continue;
+        };
+        let view = if c.name == "Route" {
+            c.positional(1).or_else(|| c.keyword("endpoint"))
+        } else {
+            c.keyword("view_func").or_else(|| c.positional(2))
+        };
+        let Some(view) = view else { continue };
+        let framework = if c.name == "Route" { "starlette" } else { fw };
+        let mut r = Route::new(
+            framework,
+            &file.rel_path,
+            span(file, c.node),
+            c.node.start_byte(),
+        );
+        r.path = path;
+        r.scope = c
+            .receiver
+            .and_then(|n| ast::dotted_path(n, src, PY))
+            .unwrap_or_default();
+        r.methods = c
+            .keyword("methods")
+            .map(|m| strings_in(m, src))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.to_uppercase())
+            .collect();
+        if r.methods.is_empty() {
+            r.methods.push("GET".into());
+        }
+        let view_name = ast::dotted_path(view, src, PY).unwrap_or_default();
+        r.handler = view_name.clone();
+        let def = ast::descendants_of_kind(root, &["function_definition"])
+            .into_iter()
+            .find(|d| name_of(*d, src) == last(&view_name));
+        if let Some(def) = def {
+            r.handler_span = Some(span(file, def));
+            let decos = decorators(def, src);
+            protections(&mut r, &decos, src, None);
+            body_facts(&mut r, def, src);
+        }
+        for (name, ty) in path_params(&r.path) {
+            r.params.push(RouteParam {
+                name,
+                source: "path".into(),
+                ty,
+            });
+        }
+        facts.routes.push(r);
+    }
 }
 
 /// `router = APIRouter(prefix="/orders")`, `bp = Blueprint("admin", __name__,
@@ -253,7 +318,7 @@ fn protections(r: &mut Route, decos: &[Deco<'_>], src: &str, route_deco: Option<
             r.mark_anonymous(text.clone());
         } else if is_rate_limit_name(&d.name) || is_rate_limit_name(&inner) {
             r.limit(text.clone());
-        } else if !optional && (is_auth_name(&d.name) || is_auth_name(&inner)) {
+        } else if !optional && (is_auth_name(&d.name) || is_auth_name(&inner) || n == "requires") {
             r.require_auth(text.clone());
         }
         r.middleware.push(text);

@@ -513,6 +513,16 @@ public class UserController {
     }
 
     #[test]
+    fn starlette() {
+        assert_cases(
+            check,
+            "app.py",
+            &["from starlette.applications import Starlette\nfrom starlette.routing import Route\n\n@requires(\"authenticated\")\nasync def me(request):\n    return JSONResponse({})\n\nasync def delete_user(request):\n    await db.execute(\"DELETE FROM users\")\n\nroutes = [Route(\"/me\", me), Route(\"/users/{id}\", delete_user, methods=[\"DELETE\"])]\n"],
+            &["from starlette.applications import Starlette\nfrom starlette.routing import Route\n\n@requires(\"authenticated\")\nasync def me(request):\n    return JSONResponse({})\n\n@requires(\"admin\")\nasync def delete_user(request):\n    await db.execute(\"DELETE FROM users\")\n\nroutes = [Route(\"/me\", me), Route(\"/users/{id}\", delete_user, methods=[\"DELETE\"])]\n"],
+        );
+    }
+
+    #[test]
     fn servlets() {
         let profile = "@WebServlet(\"/profile\")\nclass ProfileServlet extends HttpServlet {\n  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {\n    if (req.getSession(false) == null) { resp.sendError(HttpServletResponse.SC_UNAUTHORIZED); return; }\n  }\n}\n";
         let delete = "@WebServlet(\"/account/delete\")\nclass DeleteServlet extends HttpServlet {\n  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {\n    dao.delete(req.getParameter(\"id\"));\n  }\n}\n";
