@@ -203,6 +203,26 @@ pub fn credential_kind(path: &str, handler: &str) -> Option<&'static str> {
     {
         return Some("login");
     }
+    // Registering a device, webhook or push token is not creating an account.
+    let things = [
+        "device",
+        "devices",
+        "webhook",
+        "webhooks",
+        "hook",
+        "plugin",
+        "service",
+        "client",
+        "push",
+        "fcm",
+        "apns",
+        "notification",
+        "notifications",
+        "callback",
+    ];
+    if has(&ws, &things) {
+        return None;
+    }
     if has(&ws, &["signup", "register", "registration"]) || phrase.contains("sign up") {
         return Some("sign-up");
     }
@@ -491,6 +511,11 @@ mod tests {
         );
         assert_eq!(credential_kind("/token", "issue"), Some("token"));
         assert_eq!(credential_kind("/logout", "logout"), None);
+        assert_eq!(
+            credential_kind("/devices/register", "register_device"),
+            None
+        );
+        assert_eq!(credential_kind("/push-token", "save_push_token"), None);
         assert_eq!(credential_kind("/users/<id>", "get_user"), None);
     }
 }
