@@ -246,6 +246,30 @@ pub fn public_by_nature(path: &str, handler: &str) -> bool {
     if trimmed.is_empty() && !has(&ws, &["admin", "delete", "update"]) {
         return true;
     }
+    // Probes name the whole route (`/health`, `/api/status`), not a property of a resource
+    // (`/orders/<id>/status`).
+    let last = trimmed.rsplit('/').next().unwrap_or("");
+    let probe = [
+        "health",
+        "healthz",
+        "healthcheck",
+        "ping",
+        "status",
+        "ready",
+        "readyz",
+        "livez",
+        "liveness",
+        "readiness",
+        "version",
+        "metrics",
+    ];
+    let resource_property = trimmed.split('/').count() > 2
+        || trimmed.contains('<')
+        || trimmed.contains('{')
+        || trimmed.contains(':');
+    if has(&words(last), &probe) && !resource_property {
+        return true;
+    }
     has(
         &ws,
         &[
@@ -256,16 +280,6 @@ pub fn public_by_nature(path: &str, handler: &str) -> bool {
             "callback",
             "webhook",
             "webhooks",
-            "health",
-            "healthz",
-            "healthcheck",
-            "ping",
-            "status",
-            "ready",
-            "readyz",
-            "livez",
-            "liveness",
-            "readiness",
             "static",
             "public",
             "docs",
@@ -276,7 +290,6 @@ pub fn public_by_nature(path: &str, handler: &str) -> bool {
             "index",
             "home",
             "csrf",
-            "version",
             "about",
             "contact",
             "verify",
@@ -286,7 +299,6 @@ pub fn public_by_nature(path: &str, handler: &str) -> bool {
             "unsubscribe",
             "sitemap",
             "assets",
-            "metrics",
             "landing",
             "pricing",
             "faq",
@@ -496,6 +508,18 @@ mod tests {
         ] {
             assert!(!is_auth_name(n), "{n}");
         }
+    }
+
+    #[test]
+    fn public_routes() {
+        assert!(public_by_nature("/health", "health"));
+        assert!(public_by_nature("/api/status", "status"));
+        assert!(!public_by_nature(
+            "/orders/<int:id>/status",
+            "update_status"
+        ));
+        assert!(public_by_nature("/webhooks/stripe", "stripe_webhook"));
+        assert!(!public_by_nature("/admin/health", "admin_health"));
     }
 
     #[test]
