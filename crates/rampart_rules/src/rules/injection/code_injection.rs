@@ -35,7 +35,7 @@ rampart_core::declare_rule! {
         cwe: 94,
         other_cwes: [95],
         severity: Critical,
-        languages: [Python, JavaScript, TypeScript, Tsx],
+        languages: [Python, JavaScript, TypeScript, Tsx, CSharp],
         summary: "Untrusted input is evaluated as code",
         help: "parse data with a data parser (`json.loads`, `ast.literal_eval`, `JSON.parse`) instead of evaluating it",
     }

@@ -31,7 +31,7 @@ rampart_core::declare_rule! {
         name: "CommandInjection",
         cwe: 78,
         severity: Critical,
-        languages: [Python, JavaScript, TypeScript, Tsx],
+        languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
         summary: "Untrusted input reaches an operating-system command",
         help: "pass arguments as a list without a shell, or quote them with `shlex.quote`",
     }

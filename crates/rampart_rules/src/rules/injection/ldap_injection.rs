@@ -31,7 +31,7 @@ rampart_core::declare_rule! {
         name: "LdapInjection",
         cwe: 90,
         severity: Medium,
-        languages: [Python, JavaScript, TypeScript, Tsx],
+        languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp],
         summary: "Untrusted input is built into an LDAP filter or DN",
         help: "escape values with `ldap3.utils.conv.escape_filter_chars` (or your library's equivalent) before building the filter",
     }

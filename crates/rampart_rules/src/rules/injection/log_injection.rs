@@ -31,7 +31,7 @@ rampart_core::declare_rule! {
         name: "LogInjection",
         cwe: 117,
         severity: Low,
-        languages: [Python, JavaScript, TypeScript, Tsx],
+        languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
         summary: "Untrusted input is written to a log without neutralizing line breaks",
         help: "strip CR/LF from the value (`value.replace('\\r', '').replace('\\n', '')`) or log it as a structured field",
     }

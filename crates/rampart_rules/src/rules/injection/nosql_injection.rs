@@ -30,7 +30,7 @@ rampart_core::declare_rule! {
         name: "NosqlInjection",
         cwe: 943,
         severity: High,
-        languages: [Python, JavaScript, TypeScript, Tsx],
+        languages: [Python, JavaScript, TypeScript, Tsx, CSharp],
         summary: "Untrusted input is used as a MongoDB query object or operator",
         help: "convert values to the expected type (`String(x)`) or reject objects before putting them in a query",
     }

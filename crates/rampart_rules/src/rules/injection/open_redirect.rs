@@ -31,7 +31,7 @@ rampart_core::declare_rule! {
         name: "OpenRedirect",
         cwe: 601,
         severity: Medium,
-        languages: [Python, JavaScript, TypeScript, Tsx],
+        languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
         summary: "Untrusted input chooses where the user is redirected",
         help: "redirect only to relative paths or to hosts on an allow-list",
     }

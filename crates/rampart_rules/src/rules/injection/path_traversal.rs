@@ -34,7 +34,7 @@ rampart_core::declare_rule! {
         name: "PathTraversal",
         cwe: 22,
         severity: High,
-        languages: [Python, JavaScript, TypeScript, Tsx],
+        languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
         summary: "Untrusted input chooses which file is read or written",
         help: "reduce the name to its base name, or resolve the path and check it stays under the intended directory",
     }

@@ -38,7 +38,7 @@ rampart_core::declare_rule! {
         name: "SqlInjection",
         cwe: 89,
         severity: High,
-        languages: [Python, JavaScript, TypeScript, Tsx],
+        languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
         summary: "Untrusted input reaches a SQL query",
         help: "pass values as query parameters (`?`, `%s`, `$1`) instead of building the SQL text",
     }

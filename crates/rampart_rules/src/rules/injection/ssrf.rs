@@ -32,7 +32,7 @@ rampart_core::declare_rule! {
         name: "ServerSideRequestForgery",
         cwe: 918,
         severity: High,
-        languages: [Python, JavaScript, TypeScript, Tsx],
+        languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
         summary: "Untrusted input chooses where the server sends a request",
         help: "only fetch URLs whose host is on an allow-list; never let the client pick the full URL",
     }

@@ -29,7 +29,7 @@ rampart_core::declare_rule! {
         name: "UnsafeDeserialization",
         cwe: 502,
         severity: High,
-        languages: [Python, JavaScript, TypeScript, Tsx],
+        languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
         summary: "Untrusted data is deserialized with a format that can build arbitrary objects",
         help: "use a data-only format (`json`, `yaml.safe_load`) for anything a client can send",
     }

@@ -29,7 +29,7 @@ rampart_core::declare_rule! {
         name: "XpathInjection",
         cwe: 643,
         severity: Medium,
-        languages: [Python, JavaScript, TypeScript, Tsx],
+        languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp],
         summary: "Untrusted input is built into an XPath expression",
         help: "pass values as XPath variables (`tree.xpath(\"//user[name=$name]\", name=value)`) instead of building the expression",
     }

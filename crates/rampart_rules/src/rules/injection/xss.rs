@@ -36,7 +36,7 @@ rampart_core::declare_rule! {
         name: "CrossSiteScripting",
         cwe: 79,
         severity: Medium,
-        languages: [Python, JavaScript, TypeScript, Tsx],
+        languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
         summary: "Untrusted input is written into an HTML page without escaping",
         help: "escape it for HTML (`markupsafe.escape`, `escape-html`) or render it through an autoescaping template",
     }

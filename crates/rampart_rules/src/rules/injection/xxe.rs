@@ -31,7 +31,7 @@ rampart_core::declare_rule! {
         name: "XmlExternalEntities",
         cwe: 611,
         severity: High,
-        languages: [Python, JavaScript, TypeScript, Tsx],
+        languages: [Python, JavaScript, TypeScript, Tsx, CSharp],
         summary: "Untrusted XML is parsed by a parser that resolves external entities",
         help: "parse with `defusedxml`, or disable entity resolution and DTD loading on the parser",
     }
