@@ -1386,6 +1386,15 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         };
         let result = match &cref {
             CalleeRef::Project(f) => self.apply_summary(state, *f, receiver, args, span),
+            CalleeRef::Dispatch(fs) => {
+                // Any implementation may run: the result is the join of theirs, and each one's
+                // sinks are reported only through its own summary.
+                let mut t = Taint::default();
+                for f in fs.iter() {
+                    t.join(&self.apply_summary(state, *f, receiver, args, span));
+                }
+                t
+            }
             CalleeRef::External(p) => {
                 if self.ctx.models.is_noreturn(p) {
                     return Flow::Dead;

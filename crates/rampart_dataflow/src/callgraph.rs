@@ -12,11 +12,11 @@ pub fn callees(ctx: &Ctx, func: &Function, facts: &FuncFacts) -> Vec<FuncKey> {
     for b in &func.blocks {
         for inst in &b.insts {
             match &inst.kind {
-                InstKind::Call { callee, .. } => {
-                    if let CalleeRef::Project(f) = resolve_callee(ctx, callee, &facts.syms) {
-                        out.push(f);
-                    }
-                }
+                InstKind::Call { callee, .. } => match resolve_callee(ctx, callee, &facts.syms) {
+                    CalleeRef::Project(f) => out.push(f),
+                    CalleeRef::Dispatch(fs) => out.extend(fs.iter().copied()),
+                    _ => {}
+                },
                 InstKind::FuncRef { func, .. } => out.push((ctx.module, *func)),
                 InstKind::Global { dst, .. } => {
                     if let Some(Some(Sym::Func(f))) = facts.syms.get(*dst as usize) {

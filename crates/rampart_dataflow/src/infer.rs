@@ -24,6 +24,8 @@ const MAX_SEGMENTS: usize = 10;
 pub enum CalleeRef {
     /// A project function.
     Project(FuncKey),
+    /// A method of a project interface or abstract method: any of these implementations.
+    Dispatch(Arc<[FuncKey]>),
     /// A library or builtin function by qualified path.
     External(Arc<str>),
     /// A method of a receiver whose type is unknown.
@@ -128,7 +130,12 @@ impl Ctx<'_, '_> {
             Some(Sym::Path(p)) => {
                 if let Some((m, c)) = self.program.class_of(p, self.module) {
                     if let Some(f) = self.program.method(m, c, name) {
-                        return CalleeRef::Project(f);
+                        let impls = self.program.implementations(m, c, f, name);
+                        return match impls.as_slice() {
+                            [] => CalleeRef::Project(f),
+                            [one] => CalleeRef::Project(*one),
+                            _ => CalleeRef::Dispatch(impls.into()),
+                        };
                     }
                 }
                 self.callee_path(&format!("{p}.{name}"))
@@ -152,6 +159,7 @@ impl Ctx<'_, '_> {
                     .map(|t| Sym::Path(t.into()))
                     .or_else(|| Some(Sym::Path(func.qualified_name.as_str().into())))
             }
+            CalleeRef::Dispatch(fs) => self.call_result(&CalleeRef::Project(*fs.first()?)),
             CalleeRef::External(p) => {
                 if let Some(t) = self.models.returns(p) {
                     return Some(Sym::Path(t.into()));

@@ -34,6 +34,9 @@ pub struct Program<'m> {
     /// Per module: module-level names bound once to a constant.
     module_consts: Vec<FxHashMap<&'m str, Const>>,
     imports: Vec<FxHashMap<&'m str, &'m str>>,
+    /// Concrete project classes by every base they have, transitively (for dispatch through
+    /// interfaces and abstract methods).
+    subclasses: FxHashMap<String, Vec<(u32, ClassId)>>,
     resolved: ResolveCache<'m>,
 }
 
@@ -85,7 +88,7 @@ impl<'m> Program<'m> {
                     .collect(),
             );
         }
-        Program {
+        let mut program = Program {
             modules,
             module_by_name,
             module_by_suffix,
@@ -94,8 +97,65 @@ impl<'m> Program<'m> {
             module_vars,
             module_consts,
             imports,
+            subclasses: FxHashMap::default(),
             resolved: Default::default(),
+        };
+        let mut subclasses: FxHashMap<String, Vec<(u32, ClassId)>> = FxHashMap::default();
+        for (mi, m) in modules.iter().enumerate() {
+            for (ci, c) in m.classes.iter().enumerate() {
+                if c.is_interface || c.bases.is_empty() {
+                    continue;
+                }
+                let key = (mi as u32, ci as ClassId);
+                let mut bases = program.all_bases(key.0, key.1);
+                bases.sort_unstable();
+                bases.dedup();
+                for b in bases {
+                    subclasses.entry(b).or_default().push(key);
+                }
+            }
         }
+        program.subclasses = subclasses;
+        program
+    }
+
+    /// The project implementations a call of method `f` (found on class `class` of module `m`)
+    /// may dispatch to: every concrete subclass's own method of that name, when the receiver's
+    /// class is an interface or `f` is abstract (has no body). Empty when the call is direct.
+    pub fn implementations(&self, m: u32, class: ClassId, f: FuncKey, name: &str) -> Vec<FuncKey> {
+        let Some(cls) = self
+            .modules
+            .get(m as usize)
+            .and_then(|x| x.classes.get(class as usize))
+        else {
+            return Vec::new();
+        };
+        let owner_is_interface = self
+            .function(f)
+            .and_then(|func| func.class)
+            .and_then(|c| self.modules.get(f.0 as usize)?.classes.get(c as usize))
+            .is_some_and(|c| c.is_interface);
+        let is_abstract = self
+            .function(f)
+            .is_some_and(|func| func.blocks.iter().all(|b| b.insts.is_empty()));
+        if !(cls.is_interface || owner_is_interface || is_abstract) {
+            return Vec::new();
+        }
+        let Some(subs) = self.subclasses.get(cls.qualified_name.as_str()) else {
+            return Vec::new();
+        };
+        let mut out: Vec<FuncKey> = subs
+            .iter()
+            .filter_map(|&(sm, sc)| self.method(sm, sc, name))
+            .filter(|&g| g != f)
+            .filter(|&g| {
+                self.function(g)
+                    .is_some_and(|func| !func.blocks.iter().all(|b| b.insts.is_empty()))
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     pub fn function(&self, key: FuncKey) -> Option<&'m rampart_ir::Function> {

@@ -49,7 +49,7 @@ pub const EXPLANATION: &str = "SQL query built from untrusted input";
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::injection::testing::assert_cases;
+    use crate::rules::injection::testing::{assert_cases, run};
     use rampart_core::Language;
 
     #[test]
@@ -186,5 +186,109 @@ app.get("/users", async (req, res) => {
 });
 "#],
         );
+    }
+
+    const JAVA_SERVLET: &str = r#"package com.acme.web;
+
+import java.io.IOException;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+public class SearchServlet extends HttpServlet {
+    private final UserStore store = StoreFactory.create();
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String name = request.getParameter("name");
+        store.findByName(name);
+    }
+}
+"#;
+
+    const JAVA_INTERFACE: &str = r#"package com.acme.web;
+
+public interface UserStore {
+    void findByName(String name);
+}
+"#;
+
+    const JAVA_SAFE_STORE: &str = r#"package com.acme.web;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+
+public class JdbcUserStore implements UserStore {
+    private Connection connection;
+
+    @Override
+    public void findByName(String name) {
+        try {
+            PreparedStatement ps = connection.prepareStatement("SELECT * FROM users WHERE name = ?");
+            ps.setString(1, name);
+            ps.executeQuery();
+        } catch (Exception e) {
+            throw new RuntimeException(e);
+        }
+    }
+}
+"#;
+
+    const JAVA_CACHE_STORE: &str = r#"package com.acme.web;
+
+import java.util.HashMap;
+import java.util.Map;
+
+public class CachedUserStore implements UserStore {
+    private final Map<String, String> cache = new HashMap<>();
+
+    @Override
+    public void findByName(String name) {
+        cache.get(name);
+    }
+}
+"#;
+
+    const JAVA_UNSAFE_STORE: &str = r#"package com.acme.web;
+
+import java.sql.Connection;
+import java.sql.Statement;
+
+public class LegacyUserStore implements UserStore {
+    private Connection connection;
+
+    @Override
+    public void findByName(String name) {
+        try {
+            Statement st = connection.createStatement();
+            st.executeQuery("SELECT * FROM users WHERE name = '" + name + "'");
+        } catch (Exception e) {
+            throw new RuntimeException(e);
+        }
+    }
+}
+"#;
+
+    /// A call through a project interface reaches every implementation: reported when one of
+    /// them builds SQL from its argument, not when all of them bind it.
+    #[test]
+    fn java_interface_dispatch() {
+        let unsafe_project = [
+            ("SearchServlet.java", JAVA_SERVLET),
+            ("UserStore.java", JAVA_INTERFACE),
+            ("JdbcUserStore.java", JAVA_SAFE_STORE),
+            ("LegacyUserStore.java", JAVA_UNSAFE_STORE),
+        ];
+        let found = run("sql-injection", Language::Java, &unsafe_project);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].location.path, "LegacyUserStore.java");
+        let safe_project = [
+            ("SearchServlet.java", JAVA_SERVLET),
+            ("UserStore.java", JAVA_INTERFACE),
+            ("JdbcUserStore.java", JAVA_SAFE_STORE),
+            ("CachedUserStore.java", JAVA_CACHE_STORE),
+        ];
+        let found = run("sql-injection", Language::Java, &safe_project);
+        assert!(found.is_empty(), "{found:?}");
     }
 }
