@@ -134,7 +134,7 @@ pub fn find_entries(
                         let Some(m) = module.functions.get(mid as usize) else {
                             continue;
                         };
-                        if e.methods.contains(&m.name) {
+                        if e.methods.iter().any(|pat| handler_matches(pat, m)) {
                             out.insert(
                                 (mi, mid),
                                 EntryCtx::from_model(e, format!("{}.{}", class.name, m.name)),
@@ -146,6 +146,25 @@ pub fn find_entries(
         }
     }
     out
+}
+
+/// Whether method `m` is a handler named by `pattern` of a class-based entry: an exact name,
+/// `*` for every public action (MVC controllers route each public method unless it is marked
+/// `[NonAction]`), or a prefix such as `OnGet*` (Razor Pages handlers, public too).
+fn handler_matches(pattern: &str, m: &Function) -> bool {
+    let Some(prefix) = pattern.strip_suffix('*') else {
+        return m.name == pattern;
+    };
+    m.name.starts_with(prefix)
+        && !m.non_public
+        && !m.is_static
+        && !m.is_constructor
+        && m.parent.is_none()
+        && !m.name.starts_with('<')
+        && !m.decorators.iter().any(|d| {
+            let last = d.name.rsplit('.').next().unwrap_or(&d.name);
+            last == "NonAction" || last == "NonActionAttribute"
+        })
 }
 
 /// Registration calls in one function: `app.get("/x", handler)`.

@@ -24,6 +24,7 @@ impl FunctionBuilder {
                 class: None,
                 is_static: false,
                 is_constructor: false,
+                non_public: false,
                 parent: None,
                 locals: Vec::new(),
                 blocks: vec![Block {

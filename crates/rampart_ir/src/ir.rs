@@ -128,6 +128,10 @@ pub struct Function {
     pub class: Option<ClassId>,
     pub is_static: bool,
     pub is_constructor: bool,
+    /// Declared with an access level narrower than public (a C# member without `public`):
+    /// such methods are never framework-routed actions.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub non_public: bool,
     /// The function this one is nested in (lambdas, closures, callbacks): names it does not
     /// bind are looked up there.
     pub parent: Option<FuncId>,

@@ -936,6 +936,7 @@ impl<'a> Lowerer<'a> {
         b.func.decorators = self.attributes(m);
         b.func.is_static = is_static;
         b.func.is_constructor = is_ctor;
+        b.func.non_public = !self.has_modifier(m, "public");
         b.func.class = self.classes.last().map(|c| c.id);
         let returns = m
             .child_by_field_name("returns")

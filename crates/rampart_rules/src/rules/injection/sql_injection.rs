@@ -291,4 +291,70 @@ public class LegacyUserStore implements UserStore {
         let found = run("sql-injection", Language::Java, &safe_project);
         assert!(found.is_empty(), "{found:?}");
     }
+
+    /// Every public method of an MVC controller is an action; `[NonAction]` and non-public
+    /// helpers are not, so their parameters are not request input.
+    #[test]
+    fn csharp_controller_actions() {
+        assert_cases(
+            "sql-injection",
+            Language::CSharp,
+            &[r#"using Microsoft.AspNetCore.Mvc;
+using Microsoft.Data.SqlClient;
+
+namespace Shop.Controllers
+{
+    public class CatalogController : Controller
+    {
+        private readonly SqlConnection _connection;
+
+        public CatalogController(SqlConnection connection)
+        {
+            _connection = connection;
+        }
+
+        public IActionResult Browse(string category)
+        {
+            var cmd = new SqlCommand("SELECT * FROM Products WHERE Category = '" + category + "'", _connection);
+            return View(cmd.ExecuteReader());
+        }
+    }
+}
+"#],
+            &[r#"using Microsoft.AspNetCore.Mvc;
+using Microsoft.Data.SqlClient;
+
+namespace Shop.Controllers
+{
+    public class CatalogController : Controller
+    {
+        private readonly SqlConnection _connection;
+
+        public CatalogController(SqlConnection connection)
+        {
+            _connection = connection;
+        }
+
+        [NonAction]
+        public int CountWhere(string filter)
+        {
+            var cmd = new SqlCommand("SELECT COUNT(*) FROM Products WHERE " + filter, _connection);
+            return (int)cmd.ExecuteScalar();
+        }
+
+        private int Count(string column)
+        {
+            var cmd = new SqlCommand("SELECT COUNT(" + column + ") FROM Products", _connection);
+            return (int)cmd.ExecuteScalar();
+        }
+
+        public IActionResult Stats(int year)
+        {
+            return Json(new { total = CountWhere("Year = " + year), named = Count("Name") });
+        }
+    }
+}
+"#],
+        );
+    }
 }
