@@ -260,7 +260,8 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                         ParamSources::Rest => !typed,
                         ParamSources::Untyped => !typed && !safe_type,
                     } && !e.typed_params.contains(&p.name)
-                        && !p.ty.as_deref().is_some_and(is_safe_scalar_type);
+                        && !p.ty.as_deref().is_some_and(is_safe_scalar_type)
+                        && !injected_service(p);
                     if source {
                         let location = self.loc(p.span);
                         let info = Arc::new(SourceInfo {
@@ -298,12 +299,24 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
             return true;
         }
         match self.ctx.program.class_of(ty, self.ctx.module) {
-            Some((m, c)) => self
-                .ctx
-                .program
-                .all_bases(m, c)
-                .iter()
-                .any(|b| b.contains("Enum")),
+            // Model binding cannot build an interface, and a project class deriving from a
+            // framework service (`AppDbContext : DbContext`) is injected, not bound.
+            Some((m, c)) => {
+                let is_interface = self
+                    .ctx
+                    .program
+                    .modules
+                    .get(m as usize)
+                    .and_then(|x| x.classes.get(c as usize))
+                    .is_some_and(|cls| cls.is_interface);
+                is_interface
+                    || self
+                        .ctx
+                        .program
+                        .all_bases(m, c)
+                        .iter()
+                        .any(|b| b.contains("Enum") || is_service_base(b))
+            }
             None => ty.contains('.') && !ty.starts_with("typing.") && !carries_text(ty),
         }
     }
@@ -2170,5 +2183,35 @@ fn carries_text(ty: &str) -> bool {
             | "java.util.Optional"
             | "System.String"
             | "System.Object"
+    )
+}
+
+/// A parameter the framework fills from its service container: `[FromServices]` (ASP.NET
+/// Core), `@Autowired` on a handler parameter.
+fn injected_service(p: &rampart_ir::Param) -> bool {
+    p.decorators.iter().any(|d| {
+        let last = d.name.rsplit('.').next().unwrap_or(&d.name);
+        matches!(
+            last,
+            "FromServices" | "FromServicesAttribute" | "FromKeyedServices" | "Autowired"
+        )
+    })
+}
+
+/// Library base types whose project subclasses are services rather than request data.
+fn is_service_base(base: &str) -> bool {
+    let last = base.split('<').next().unwrap_or(base);
+    let last = last.rsplit('.').next().unwrap_or(last);
+    matches!(
+        last,
+        "DbContext"
+            | "IdentityDbContext"
+            | "ILogger"
+            | "IConfiguration"
+            | "HttpClient"
+            | "IHostEnvironment"
+            | "IWebHostEnvironment"
+            | "IMemoryCache"
+            | "IDistributedCache"
     )
 }

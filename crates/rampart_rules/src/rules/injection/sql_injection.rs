@@ -357,4 +357,71 @@ namespace Shop.Controllers
 "#],
         );
     }
+
+    /// Services the framework injects into an action (`[FromServices]`, project interfaces,
+    /// project `DbContext` subclasses) are not request input; bound DTOs are.
+    #[test]
+    fn csharp_injected_services_are_not_sources() {
+        let prelude = r#"using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Shop.Controllers
+{
+    public class AppDb : DbContext { }
+
+    public interface ITenantResolver
+    {
+        string Current { get; }
+    }
+
+    public class PurgeOptions
+    {
+        public string Table { get; set; }
+    }
+"#;
+        let fail = format!(
+            r#"{prelude}
+    public class AdminController : Controller
+    {{
+        private readonly AppDb _db;
+
+        public AdminController(AppDb db)
+        {{
+            _db = db;
+        }}
+
+        [HttpPost]
+        public IActionResult Purge(PurgeOptions options)
+        {{
+            _db.Database.ExecuteSqlRaw("DELETE FROM " + options.Table);
+            return Ok();
+        }}
+    }}
+}}
+"#
+        );
+        let pass = format!(
+            r#"{prelude}
+    public class AdminController : Controller
+    {{
+        private readonly AppDb _db;
+
+        public AdminController(AppDb db)
+        {{
+            _db = db;
+        }}
+
+        [HttpPost]
+        public IActionResult Purge([FromServices] PurgeOptions options, ITenantResolver tenants, AppDb db)
+        {{
+            _db.Database.ExecuteSqlRaw("DELETE FROM " + options.Table + " WHERE Tenant = '" + tenants.Current + "'");
+            db.Database.ExecuteSqlRaw("DELETE FROM Audit WHERE Source = '" + db.ContextId + "'");
+            return Ok();
+        }}
+    }}
+}}
+"#
+        );
+        assert_cases("sql-injection", Language::CSharp, &[&fail], &[&pass]);
+    }
 }
