@@ -10,14 +10,14 @@ rampart_core::declare_rule! {
     /// where the framework makes the flags explicit: Flask, Django and Starlette
     /// `response.set_cookie(...)` and `set_signed_cookie(...)`; Express `res.cookie(...)`,
     /// Fastify `reply.setCookie(...)`, Hono `setCookie(c, ...)`, Koa `ctx.cookies.set(...)`,
-    /// Next.js `cookies().set(...)` and `express-session`/`cookie-session` options; Java
+    /// Next.js `cookies().set(...)`; Java
     /// `new Cookie(...)` passed to `response.addCookie` or returned from a factory method, and
     /// Spring `ResponseCookie` builders; ASP.NET Core `Response.Cookies.Append(...)` and
     /// `HttpCookie`; Go `http.Cookie` values passed to `http.SetCookie` or returned, Gin
-    /// `c.SetCookie(...)`. Settings that switch the flags off are reported too: Flask and
-    /// Django `SESSION_COOKIE_SECURE = False`, `JWT_COOKIE_SECURE = False`, ASP.NET
-    /// `Cookie.SecurePolicy = CookieSecurePolicy.None`, gorilla `sessions.Options{Secure: false}`.
-    /// Options built elsewhere (a spread, an imported object) are trusted.
+    /// `c.SetCookie(...)`. Options built elsewhere (a spread, an imported object) are trusted.
+    /// Framework-wide session cookie settings (`SESSION_COOKIE_SECURE = False`,
+    /// `express-session` options, `options.Cookie.SecurePolicy`, gorilla `sessions.Options`)
+    /// are the job of `insecure-session-cookie`.
     ///
     /// Cookies whose name or value suggests a session, authentication or token are reported
     /// with high confidence; cookies with a neutral name get a lower severity and confidence.
@@ -76,12 +76,8 @@ impl StructuralRule for InsecureCookie {
         let src = ctx.file.text.as_str();
         let language = ctx.file.language;
         let root = ctx.tree.root_node();
-        // Everything this rule knows names a cookie or a session store; files that mention
-        // neither are skipped without a walk.
-        if !["ookie", "COOKIE", "sessions.Options"]
-            .iter()
-            .any(|w| src.contains(w))
-        {
+        // Everything this rule knows names a cookie; other files are skipped without a walk.
+        if !src.contains("ookie") {
             return;
         }
         let mut issues = Vec::new();
@@ -318,19 +314,6 @@ fn judge<'t>(cookie: Cookie<'t>, out: &mut Vec<Issue<'t>>) {
     });
 }
 
-/// A direct finding for a setting that switches a flag off (`SESSION_COOKIE_SECURE = False`).
-fn setting_off<'t>(node: Node<'t>, src: &str, setting: &str, cwe: u32, out: &mut Vec<Issue<'t>>) {
-    let flag = if cwe == 614 { "Secure" } else { "HttpOnly" };
-    out.push(Issue {
-        node,
-        message: format!("`{setting}` switches off the `{flag}` flag of the framework's cookies"),
-        anchor: ast::text(node, src).chars().take(120).collect(),
-        cwe,
-        severity: Severity::Medium,
-        confidence: Confidence::Medium,
-    });
-}
-
 /// Whether the callee text of a call (its `field` child) ends with one of `names`: a cheap test
 /// before reading the call in full.
 fn callee_ends_with(node: Node<'_>, field: &str, src: &str, names: &[&str]) -> bool {
@@ -403,104 +386,55 @@ fn member_assignments<'t>(at: Node<'t>, var: &str, src: &str) -> Vec<(String, No
 // ---------------------------------------------------------------------------------------------
 // Python
 
-const DJANGO_FLASK_SETTINGS: &[(&str, u32)] = &[
-    ("SESSION_COOKIE_SECURE", 614),
-    ("CSRF_COOKIE_SECURE", 614),
-    ("REMEMBER_COOKIE_SECURE", 614),
-    ("JWT_COOKIE_SECURE", 614),
-    ("SESSION_COOKIE_HTTPONLY", 1004),
-    ("REMEMBER_COOKIE_HTTPONLY", 1004),
-];
-
 fn python<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
-    match node.kind() {
-        "call" => {
-            if !callee_ends_with(node, "function", src, &["set_cookie", "set_signed_cookie"]) {
-                return;
-            }
-            let Some(call) = ast::call(node, src, Language::Python) else {
-                return;
-            };
-            let signed = call.name == "set_signed_cookie";
-            if !(call.name == "set_cookie" || signed) || call.receiver.is_none() {
-                return;
-            }
-            if call
-                .args
-                .iter()
-                .any(|a| matches!(a.value.kind(), "dictionary_splat" | "list_splat"))
-            {
-                return;
-            }
-            let arg = |kw: &str, i: usize| call.keyword(kw).or_else(|| call.positional(i));
-            // `jar.set_cookie(cookie_obj)` is a client cookie jar, and no value means clearing.
-            let Some(value) = arg("value", 1) else {
-                return;
-            };
-            let value = Some(value);
-            if is_zero_or_negative(arg("max_age", 2), src)
-                || is_zero_or_negative(arg("expires", 3), src)
-                || is_empty_value(value, src)
-            {
-                return;
-            }
-            // `set_signed_cookie(key, value, salt="", **kwargs)` takes its flags by keyword only.
-            let flag = |kw: &str, i: usize| {
-                let found = if signed { call.keyword(kw) } else { arg(kw, i) };
-                found.map_or(Flag::Missing, |v| Flag::from_text(ast::text(v, src)))
-            };
-            judge(
-                Cookie {
-                    node,
-                    display: ast::call_display(&call, src),
-                    name: literal_or_text(arg("key", 0), src),
-                    value: literal_or_text(value, src).unwrap_or_default(),
-                    secure: flag("secure", 6),
-                    http_only: flag("httponly", 7),
-                },
-                out,
-            );
-        }
-        "assignment" => {
-            let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) else {
-                return;
-            };
-            if right.kind() != "false" {
-                return;
-            }
-            let name = match left.kind() {
-                "identifier" => Some(ast::text(left, src).to_string()),
-                "subscript" => left
-                    .child_by_field_name("subscript")
-                    .and_then(|k| ast::string_value(k, src)),
-                _ => None,
-            };
-            if let Some((setting, cwe)) =
-                name.and_then(|n| DJANGO_FLASK_SETTINGS.iter().find(|(s, _)| *s == n).copied())
-            {
-                setting_off(node, src, setting, cwe, out);
-            }
-        }
-        "keyword_argument" => {
-            let (Some(name), Some(value)) = (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("value"),
-            ) else {
-                return;
-            };
-            let name = ast::text(name, src);
-            if value.kind() == "false" {
-                if let Some((setting, cwe)) = DJANGO_FLASK_SETTINGS.iter().find(|(s, _)| *s == name)
-                {
-                    setting_off(node, src, setting, *cwe, out);
-                }
-            }
-        }
-        _ => {}
+    if node.kind() != "call" {
+        return;
     }
+    if !callee_ends_with(node, "function", src, &["set_cookie", "set_signed_cookie"]) {
+        return;
+    }
+    let Some(call) = ast::call(node, src, Language::Python) else {
+        return;
+    };
+    let signed = call.name == "set_signed_cookie";
+    if !(call.name == "set_cookie" || signed) || call.receiver.is_none() {
+        return;
+    }
+    if call
+        .args
+        .iter()
+        .any(|a| matches!(a.value.kind(), "dictionary_splat" | "list_splat"))
+    {
+        return;
+    }
+    let arg = |kw: &str, i: usize| call.keyword(kw).or_else(|| call.positional(i));
+    // `jar.set_cookie(cookie_obj)` is a client cookie jar, and no value means clearing.
+    let Some(value) = arg("value", 1) else {
+        return;
+    };
+    let value = Some(value);
+    if is_zero_or_negative(arg("max_age", 2), src)
+        || is_zero_or_negative(arg("expires", 3), src)
+        || is_empty_value(value, src)
+    {
+        return;
+    }
+    // `set_signed_cookie(key, value, salt="", **kwargs)` takes its flags by keyword only.
+    let flag = |kw: &str, i: usize| {
+        let found = if signed { call.keyword(kw) } else { arg(kw, i) };
+        found.map_or(Flag::Missing, |v| Flag::from_text(ast::text(v, src)))
+    };
+    judge(
+        Cookie {
+            node,
+            display: ast::call_display(&call, src),
+            name: literal_or_text(arg("key", 0), src),
+            value: literal_or_text(value, src).unwrap_or_default(),
+            secure: flag("secure", 6),
+            http_only: flag("httponly", 7),
+        },
+        out,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -559,13 +493,7 @@ fn js_options<'t>(arg: Node<'t>, src: &str) -> Option<Node<'t>> {
     }
 }
 
-const JS_SESSION_MIDDLEWARE: &[&str] = &["session", "cookieSession", "expressSession"];
-
 fn javascript<'t>(node: Node<'t>, src: &str, language: Language, out: &mut Vec<Issue<'t>>) {
-    if node.kind() == "object" {
-        js_session_options(node, src, out);
-        return;
-    }
     if node.kind() != "call_expression"
         || !callee_ends_with(node, "function", src, &["cookie", "Cookie", ".set"])
     {
@@ -666,42 +594,6 @@ fn js_cookie_call<'t>(
         },
         out,
     );
-}
-
-/// `session({ cookie: { secure: false } })`, `cookieSession({ httpOnly: false })`: flags
-/// switched off explicitly in session middleware options.
-fn js_session_options<'t>(obj: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
-    // The flags first: looking at the parent costs a walk from the root.
-    let (secure, http_only, _) = js_object_flags(obj, src);
-    if secure != Flag::Off && http_only != Flag::Off {
-        return;
-    }
-    let Some(parent) = obj.parent() else {
-        return;
-    };
-    let in_middleware = |args: Node<'_>| {
-        args.parent()
-            .and_then(|c| c.child_by_field_name("function"))
-            .is_some_and(|f| {
-                let t = ast::text(f, src);
-                JS_SESSION_MIDDLEWARE.contains(&t.rsplit('.').next().unwrap_or(t))
-            })
-    };
-    let relevant = match parent.kind() {
-        "pair" => parent
-            .child_by_field_name("key")
-            .is_some_and(|k| ast::text(k, src) == "cookie"),
-        "arguments" => in_middleware(parent),
-        _ => false,
-    };
-    if !relevant {
-        return;
-    }
-    if secure == Flag::Off {
-        setting_off(obj, src, "secure: false", 614, out);
-    } else if http_only == Flag::Off {
-        setting_off(obj, src, "httpOnly: false", 1004, out);
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -900,86 +792,69 @@ fn cs_flags(value: Node<'_>, at: Node<'_>, src: &str) -> Option<(Flag, Flag, Str
 }
 
 fn csharp<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
-    match node.kind() {
-        "invocation_expression" => {
-            if !callee_ends_with(node, "function", src, &["Append", "Add", "Set"]) {
-                return;
-            }
-            let Some(call) = ast::call(node, src, Language::CSharp) else {
-                return;
-            };
-            let receiver = call.receiver.map_or("", |r| ast::text(r, src));
-            if !receiver.ends_with("Cookies") {
-                return;
-            }
-            let positional: Vec<Node<'t>> = call.args.iter().map(|a| a.value).collect();
-            let cookie = match (call.name.as_str(), positional.as_slice()) {
-                // ASP.NET Core: `Response.Cookies.Append(name, value[, options])`.
-                ("Append", [name, value, rest @ ..]) => {
-                    let (secure, http_only) = match rest.first() {
-                        Some(opts) => match cs_flags(*opts, node, src) {
-                            Some((s, h, _)) => (s, h),
-                            None => return,
-                        },
-                        None => (Flag::Missing, Flag::Missing),
-                    };
-                    if is_empty_value(Some(*value), src) {
-                        return;
-                    }
-                    Cookie {
-                        node,
-                        display: ast::call_display(&call, src),
-                        name: literal_or_text(Some(*name), src),
-                        value: ast::text(*value, src).to_string(),
-                        secure,
-                        http_only,
-                    }
-                }
-                // ASP.NET: `Response.Cookies.Add(new HttpCookie(name, value) { ... })`.
-                ("Add" | "Set", [cookie]) => {
-                    let Some((secure, http_only, ty)) = cs_flags(*cookie, node, src) else {
-                        return;
-                    };
-                    if !ty.ends_with("HttpCookie") {
-                        return;
-                    }
-                    let creation = if cookie.kind() == "identifier" {
-                        creation_of(node, ast::text(*cookie, src), src)
-                    } else {
-                        Some(*cookie)
-                    };
-                    let created = creation.and_then(|c| ast::call(c, src, Language::CSharp));
-                    Cookie {
-                        node,
-                        display: ast::call_display(&call, src),
-                        name: literal_or_text(created.as_ref().and_then(|c| c.positional(0)), src),
-                        value: literal_or_text(created.as_ref().and_then(|c| c.positional(1)), src)
-                            .unwrap_or_default(),
-                        secure,
-                        http_only,
-                    }
-                }
-                _ => return,
-            };
-            judge(cookie, out);
-        }
-        "assignment_expression" => {
-            // `options.Cookie.HttpOnly = false`, `options.Cookie.SecurePolicy = CookieSecurePolicy.None`.
-            let Some((target, value)) = ast::assignment_parts(node) else {
-                return;
-            };
-            let target_text = ast::text(target, src);
-            let value_text = ast::text(value, src);
-            if target_text.ends_with("Cookie.HttpOnly") && value_text == "false" {
-                setting_off(node, src, target_text, 1004, out);
-            } else if target_text.ends_with("Cookie.SecurePolicy")
-                && value_text.ends_with("CookieSecurePolicy.None")
-            {
-                setting_off(node, src, target_text, 614, out);
-            }
-        }
-        _ => {}
+    if node.kind() != "invocation_expression" {
+        return;
     }
+    if !callee_ends_with(node, "function", src, &["Append", "Add", "Set"]) {
+        return;
+    }
+    let Some(call) = ast::call(node, src, Language::CSharp) else {
+        return;
+    };
+    let receiver = call.receiver.map_or("", |r| ast::text(r, src));
+    if !receiver.ends_with("Cookies") {
+        return;
+    }
+    let positional: Vec<Node<'t>> = call.args.iter().map(|a| a.value).collect();
+    let cookie = match (call.name.as_str(), positional.as_slice()) {
+        // ASP.NET Core: `Response.Cookies.Append(name, value[, options])`.
+        ("Append", [name, value, rest @ ..]) => {
+            let (secure, http_only) = match rest.first() {
+                Some(opts) => match cs_flags(*opts, node, src) {
+                    Some((s, h, _)) => (s, h),
+                    None => return,
+                },
+                None => (Flag::Missing, Flag::Missing),
+            };
+            if is_empty_value(Some(*value), src) {
+                return;
+            }
+            Cookie {
+                node,
+                display: ast::call_display(&call, src),
+                name: literal_or_text(Some(*name), src),
+                value: ast::text(*value, src).to_string(),
+                secure,
+                http_only,
+            }
+        }
+        // ASP.NET: `Response.Cookies.Add(new HttpCookie(name, value) { ... })`.
+        ("Add" | "Set", [cookie]) => {
+            let Some((secure, http_only, ty)) = cs_flags(*cookie, node, src) else {
+                return;
+            };
+            if !ty.ends_with("HttpCookie") {
+                return;
+            }
+            let creation = if cookie.kind() == "identifier" {
+                creation_of(node, ast::text(*cookie, src), src)
+            } else {
+                Some(*cookie)
+            };
+            let created = creation.and_then(|c| ast::call(c, src, Language::CSharp));
+            Cookie {
+                node,
+                display: ast::call_display(&call, src),
+                name: literal_or_text(created.as_ref().and_then(|c| c.positional(0)), src),
+                value: literal_or_text(created.as_ref().and_then(|c| c.positional(1)), src)
+                    .unwrap_or_default(),
+                secure,
+                http_only,
+            }
+        }
+        _ => return,
+    };
+    judge(cookie, out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1042,25 +917,6 @@ fn go_cookie<'t>(arg: Node<'t>, at: Node<'t>, src: &str) -> Option<(Node<'t>, Fl
     Some((literal, secure, http_only))
 }
 
-/// gorilla/sessions and gin-contrib/sessions `Options{Secure: false, HttpOnly: false}`.
-fn go_session_options<'t>(literal: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
-    let ty = literal
-        .child_by_field_name("type")
-        .map_or("", |t| ast::text(t, src));
-    if !ty.ends_with("sessions.Options") {
-        return;
-    }
-    let off = |field: &str| {
-        go_field(literal, field, src)
-            .is_some_and(|v| Flag::from_text(ast::text(v, src)) == Flag::Off)
-    };
-    if off("Secure") {
-        setting_off(literal, src, "Secure: false", 614, out);
-    } else if off("HttpOnly") {
-        setting_off(literal, src, "HttpOnly: false", 1004, out);
-    }
-}
-
 fn go_field<'t>(literal: Node<'t>, field: &str, src: &str) -> Option<Node<'t>> {
     let body = literal.child_by_field_name("body")?;
     ast::named_children(body)
@@ -1077,10 +933,6 @@ fn go_field<'t>(literal: Node<'t>, field: &str, src: &str) -> Option<Node<'t>> {
 }
 
 fn go<'t>(node: Node<'t>, src: &str, out: &mut Vec<Issue<'t>>) {
-    if node.kind() == "composite_literal" {
-        go_session_options(node, src, out);
-        return;
-    }
     if node.kind() == "return_statement" {
         // `return &http.Cookie{...}` from a cookie constructor.
         let value = ast::named_children(node)
@@ -1172,17 +1024,14 @@ mod tests {
                 "@app.route('/login', methods=['POST'])\ndef login():\n    resp = make_response(redirect('/'))\n    resp.set_cookie('session_id', session_id)\n    return resp\n",
                 "def login(request):\n    response = HttpResponse('ok')\n    response.set_cookie('auth_token', token, httponly=True, secure=False)\n    return response\n",
                 "@router.post('/token')\nasync def token(response: Response):\n    response.set_cookie(key='access_token', value=f'Bearer {jwt}', secure=True)\n    return {}\n",
-                "SESSION_COOKIE_SECURE = False\n",
                 "response.set_signed_cookie('user_id', str(user.pk), salt='auth', httponly=True)\n",
-                "app.config['JWT_COOKIE_SECURE'] = False\n",
-                "app.config['SESSION_COOKIE_HTTPONLY'] = False\n",
             ],
             &[
                 "resp.set_cookie('session_id', sid, secure=True, httponly=True, samesite='Lax')\n",
                 "resp.set_cookie('theme', 'dark')\n",
                 "resp.set_cookie('session_id', '', max_age=0)\n",
                 "resp.set_cookie('session', sid, **COOKIE_OPTS)\n",
-                "SESSION_COOKIE_SECURE = True\nSESSION_COOKIE_HTTPONLY = True\n",
+                "SESSION_COOKIE_SECURE = False\napp.config['SESSION_COOKIE_HTTPONLY'] = False\n",
             ],
         );
     }
@@ -1197,7 +1046,6 @@ mod tests {
                     "app.post('/login', (req, res) => {\n  res.cookie('token', token);\n  res.json({ ok: true });\n});\n",
                     "res.cookie('sessionId', id, { httpOnly: false, secure: true });\n",
                     "res.cookie('jwt', accessToken, { httpOnly: true, maxAge: 3600000 });\n",
-                    "app.use(session({ secret: process.env.SECRET, cookie: { secure: false } }));\n",
                     "cookies().set('session', token, { httpOnly: true });\n",
                     "const cookieStore = await cookies();\ncookieStore.set('session', token);\n",
                     "router.post('/login', async (ctx) => {\n  ctx.cookies.set('session', sid);\n});\n",
@@ -1252,7 +1100,6 @@ mod tests {
                 "class C {\n  IActionResult Login() {\n    Response.Cookies.Append(\"session\", sid, new CookieOptions { Secure = false, HttpOnly = false });\n    return Ok();\n  }\n}\n",
                 "class C {\n  void Login() {\n    var options = new CookieOptions { HttpOnly = true };\n    Response.Cookies.Append(\"refresh_token\", refresh, options);\n  }\n}\n",
                 "class C {\n  void Login() {\n    var cookie = new HttpCookie(\"ASP.NET_SessionId\", id);\n    Response.Cookies.Add(cookie);\n  }\n}\n",
-                "class Startup {\n  void Configure(CookieAuthenticationOptions options) {\n    options.Cookie.SecurePolicy = CookieSecurePolicy.None;\n  }\n}\n",
             ],
             &[
                 "class C {\n  void Login() {\n    Response.Cookies.Append(\"session\", sid, new CookieOptions { Secure = true, HttpOnly = true, SameSite = SameSiteMode.Strict });\n  }\n}\n",
@@ -1272,7 +1119,6 @@ mod tests {
                 "package main\n\nfunc login(w http.ResponseWriter, r *http.Request) {\n\tcookie := &http.Cookie{Name: \"session\", Value: sid, HttpOnly: true}\n\thttp.SetCookie(w, cookie)\n}\n",
                 "package main\n\nfunc login(c *gin.Context) {\n\tc.SetCookie(\"token\", token, 3600, \"/\", \"\", false, true)\n}\n",
                 "package main\n\nfunc login(w http.ResponseWriter) {\n\tc := http.Cookie{Name: \"auth\", Value: tok, Secure: true}\n\thttp.SetCookie(w, &c)\n}\n",
-                "package main\n\nfunc init() {\n\tstore.Options = &sessions.Options{Path: \"/\", MaxAge: 86400, HttpOnly: true, Secure: false}\n}\n",
                 "package main\n\nfunc sessionCookie(v string) *http.Cookie {\n\treturn &http.Cookie{Name: \"session\", Value: v, Path: \"/\"}\n}\n",
             ],
             &[

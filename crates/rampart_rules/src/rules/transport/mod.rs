@@ -1,4 +1,5 @@
 pub mod insecure_cookie;
+pub mod insecure_session_cookie;
 pub mod tls_verification_disabled;
 
 use crate::StructuralRule;
@@ -6,4 +7,5 @@ use crate::StructuralRule;
 pub static RULES: &[&dyn StructuralRule] = &[
     &tls_verification_disabled::TlsVerificationDisabled,
     &insecure_cookie::InsecureCookie,
+    &insecure_session_cookie::InsecureSessionCookie,
 ];
