@@ -269,7 +269,7 @@ fn py_setting(name: &str) -> Option<(&str, Attr)> {
 
 fn py_value(attr: Attr, value: Node<'_>, src: &str) -> Value {
     match (attr, value.kind()) {
-        (Attr::SameSite, "none") => Value::SameSiteUnset,
+        (Attr::SameSite, "none" | "false") => Value::SameSiteUnset,
         (Attr::SameSite, _) => match ast::string_value(value, src) {
             Some(s) if s.eq_ignore_ascii_case("none") => Value::SameSiteNone,
             _ => Value::Other,
@@ -396,6 +396,13 @@ fn javascript<'t>(node: Node<'t>, src: &str, out: &mut Vec<Setting<'t>>) {
             "secure" => (Attr::Secure, bool_value(ast::text(v, src))),
             "httponly" => (Attr::HttpOnly, bool_value(ast::text(v, src))),
             "samesite" => {
+                // `'none' as const`
+                let v = match v.kind() {
+                    "as_expression" | "satisfies_expression" => {
+                        ast::named_children(v).into_iter().next().unwrap_or(v)
+                    }
+                    _ => v,
+                };
                 let value = match ast::string_value(v, src) {
                     Some(s) if s.eq_ignore_ascii_case("none") => Value::SameSiteNone,
                     None if ast::text(v, src) == "false" => Value::SameSiteUnset,
@@ -422,16 +429,38 @@ fn javascript<'t>(node: Node<'t>, src: &str, out: &mut Vec<Setting<'t>>) {
                 JS_SESSION_MIDDLEWARE.contains(&t.rsplit('.').next().unwrap_or(t))
             })
     };
-    let relevant = match parent.kind() {
-        "pair" => parent
-            .child_by_field_name("key")
-            .is_some_and(|k| ast::text(k, src) == "cookie"),
-        "arguments" => in_middleware(parent),
-        _ => false,
+    let pair_key = |pair: Node<'_>| {
+        pair.child_by_field_name("key")
+            .map(|k| ast::string_value(k, src).unwrap_or_else(|| ast::text(k, src).into()))
     };
-    if !relevant {
+    // `None` when the object is not a session cookie's options; else whether the framework
+    // marks the cookie `Secure` by itself.
+    let secure_by_default = match parent.kind() {
+        "pair" => match pair_key(parent).as_deref() {
+            // express-session, @fastify/session, better-auth.
+            Some("cookie" | "cookieOptions" | "defaultCookieAttributes") => Some(false),
+            // NextAuth `cookies: { sessionToken: { options } }` (secure on an https URL) and
+            // Lucia `sessionCookie: { attributes }`.
+            Some("options" | "attributes") => {
+                let owner = parent
+                    .parent()
+                    .and_then(|o| o.parent())
+                    .filter(|p| p.kind() == "pair")
+                    .and_then(pair_key);
+                match owner.as_deref() {
+                    Some("sessionToken" | "csrfToken") => Some(true),
+                    Some("sessionCookie") => Some(false),
+                    _ => None,
+                }
+            }
+            _ => None,
+        },
+        "arguments" if in_middleware(parent) => Some(false),
+        _ => None,
+    };
+    let Some(secure_by_default) = secure_by_default else {
         return;
-    }
+    };
     let group = group(Some(node), "");
     for (member, attr, value) in found {
         out.push(Setting {
@@ -440,7 +469,7 @@ fn javascript<'t>(node: Node<'t>, src: &str, out: &mut Vec<Setting<'t>>) {
             attr,
             value,
             code: short(member, src),
-            secure_by_default: false,
+            secure_by_default,
         });
     }
 }
@@ -734,6 +763,8 @@ mod tests {
                     "app.use(session({\n  secret: 'keyboard cat',\n  resave: false,\n  cookie: { httpOnly: false, secure: true },\n}));\n",
                     "app.use(cookieSession({ name: 'session', keys: [key], sameSite: 'none' }));\n",
                     "app.use(session({ secret, cookie: { secure: true, sameSite: 'none' } }));\n",
+                    "export const authOptions: NextAuthOptions = {\n  cookies: {\n    sessionToken: {\n      name: 'next-auth.session-token',\n      options: { httpOnly: false, sameSite: 'lax', path: '/' },\n    },\n  },\n};\n",
+                    "export const lucia = new Lucia(adapter, {\n  sessionCookie: { attributes: { secure: false } },\n});\n",
                     "const sessionConfig = {\n  secret: process.env.SESSION_SECRET,\n  cookie: { maxAge: 86400000, secure: false, httpOnly: true },\n};\napp.use(session(sessionConfig));\n",
                 ],
                 &[
@@ -741,6 +772,8 @@ mod tests {
                     "app.use(session({ secret, cookie: { secure: process.env.NODE_ENV === 'production' } }));\n",
                     "res.cookie('token', token, { secure: false, sameSite: 'none' });\n",
                     "const config = { database: { secure: false } };\n",
+                    "const providers = { github: { options: { secure: false } } };\n",
+                    "export const authOptions = {\n  cookies: {\n    sessionToken: { name: 'session', options: { httpOnly: true, sameSite: 'lax', secure: true } },\n  },\n};\n",
                     "app.use(cookieSession({ name: 'session', keys: [key], secure: true, sameSite: 'strict' }));\n",
                 ],
             );
@@ -830,6 +863,13 @@ mod tests {
         assert_eq!(
             cwes(Language::Python, "SESSION_COOKIE_SAMESITE = 'None'\n"),
             [614]
+        );
+        assert_eq!(
+            cwes(
+                Language::TypeScript,
+                "app.use(session({ cookie: { secure: true, sameSite: 'none' as const } }));\n"
+            ),
+            [1275]
         );
         // Both off: one finding per setting, none for SameSite again.
         assert_eq!(
