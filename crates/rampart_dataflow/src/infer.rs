@@ -490,6 +490,16 @@ fn inst_const(ctx: &Ctx, kind: &InstKind, consts: &[Option<Const>]) -> Option<Co
             let (l, r) = (operand_const(lhs, consts)?, operand_const(rhs, consts)?);
             fold_binop(*op, l, r)
         }
+        InstKind::Call {
+            callee: Callee::Method { receiver, name },
+            args,
+            ..
+        } => fold_string_method(
+            name,
+            consts.get(*receiver as usize)?.as_ref()?,
+            args,
+            consts,
+        ),
         InstKind::UnOp {
             op: UnOp::Not,
             operand,
@@ -504,6 +514,34 @@ fn inst_const(ctx: &Ctx, kind: &InstKind, consts: &[Option<Const>]) -> Option<Co
             Const::Float(f) => Some(Const::Float(-f)),
             _ => None,
         },
+        _ => None,
+    }
+}
+
+/// String methods on a constant receiver whose result is constant too: helper code picks a
+/// `switch` target with `"ABC".charAt(1)`, which must decide the branch.
+fn fold_string_method(
+    name: &str,
+    recv: &Const,
+    args: &[rampart_ir::Arg],
+    consts: &[Option<Const>],
+) -> Option<Const> {
+    let Const::Str(s) = recv else {
+        return None;
+    };
+    let int_arg = |i: usize| match operand_const(&args.get(i)?.value, consts)? {
+        Const::Int(n) => usize::try_from(*n).ok(),
+        _ => None,
+    };
+    match (name, args.len()) {
+        ("charAt", 1) => s
+            .chars()
+            .nth(int_arg(0)?)
+            .map(|c| Const::Str(c.to_string())),
+        ("length" | "Length", 0) => Some(Const::Int(s.chars().count() as i64)),
+        ("toUpperCase" | "ToUpper", 0) => Some(Const::Str(s.to_uppercase())),
+        ("toLowerCase" | "ToLower", 0) => Some(Const::Str(s.to_lowercase())),
+        ("trim" | "Trim", 0) => Some(Const::Str(s.trim().to_string())),
         _ => None,
     }
 }
