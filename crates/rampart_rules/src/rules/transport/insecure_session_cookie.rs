@@ -139,16 +139,16 @@ impl StructuralRule for InsecureSessionCookie {
             Language::Go => go(node, src, &mut settings),
             _ => {}
         });
-        let path = ctx.file.rel_path.to_ascii_lowercase();
-        let stem = path.rsplit('/').next().unwrap_or(&path);
-        // `settings/dev.py`, `config/local.py`: meant for plain-HTTP development servers.
-        let relaxed = is_test_path(&ctx.file.rel_path)
-            || ["dev", "local", "test"].iter().any(|w| stem.contains(w));
+        let path = ctx.file.rel_path.as_str();
+        // `settings/dev.py`, `config/local.py`, `class DevelopmentConfig`, `if DEBUG:`: meant
+        // for plain-HTTP development servers.
+        let relaxed = is_test_path(path) || looks_dev(path.rsplit('/').next().unwrap_or(path));
         for s in &settings {
             let Some((cwe, mut severity, mut confidence, what)) = judge(s, &settings) else {
                 continue;
             };
-            if relaxed {
+            let scope = ast::enclosing_scope(s.node, src);
+            if relaxed || looks_dev(&scope) || in_dev_branch(s.node, src) {
                 severity = severity.lowered();
                 confidence = confidence.lowered();
             }
@@ -161,7 +161,7 @@ impl StructuralRule for InsecureSessionCookie {
                 .cwe(cwe)
                 .severity(severity)
                 .confidence(confidence)
-                .scope(ast::enclosing_scope(s.node, src))
+                .scope(scope)
                 .anchor(s.code.clone())
                 .build(),
             );
@@ -218,6 +218,42 @@ fn judge(
         }
         _ => None,
     }
+}
+
+/// Whether a class, file or condition name points at development or tests
+/// (`DevelopmentConfig`, `settings/local.py`, `if DEBUG:`).
+fn looks_dev(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["dev", "local", "test", "debug"]
+        .iter()
+        .any(|w| name.contains(w))
+}
+
+/// Whether `node` sits in the body of an `if DEBUG:` / `if (env.IsDevelopment())` branch.
+fn in_dev_branch(node: Node<'_>, src: &str) -> bool {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if n.kind() == "if_statement" {
+            let condition = n
+                .child_by_field_name("condition")
+                .map_or("", |c| ast::text(c, src));
+            let negated = condition.contains('!') || condition.contains("not ");
+            // `if DEBUG:`, `if (env !== "production")`.
+            let dev = if condition.to_ascii_lowercase().contains("prod") {
+                negated
+            } else {
+                !negated && looks_dev(condition)
+            };
+            let in_body = n.child_by_field_name("consequence").is_some_and(|b| {
+                b.start_byte() <= node.start_byte() && node.end_byte() <= b.end_byte()
+            });
+            if in_body && dev {
+                return true;
+            }
+        }
+        cur = n.parent();
+    }
+    false
 }
 
 /// `Secure`/`HttpOnly` value from a boolean literal.
@@ -886,6 +922,26 @@ mod tests {
             ),
             [1275]
         );
+    }
+
+    #[test]
+    fn development_branches_are_lowered() {
+        for code in [
+            "class DevelopmentConfig(Config):\n    SESSION_COOKIE_SECURE = False\n",
+            "if DEBUG:\n    SESSION_COOKIE_SECURE = False\n",
+            "if os.environ.get('ENV') != 'production':\n    SESSION_COOKIE_SECURE = False\n",
+        ] {
+            let f = check(RULE, Language::Python, code);
+            assert_eq!(f.len(), 1, "{code}");
+            assert_eq!(f[0].severity, Severity::Low, "{code}");
+        }
+        let f = check(
+            RULE,
+            Language::Python,
+            "if not DEBUG:\n    SESSION_COOKIE_SECURE = True\nelse:\n    SESSION_COOKIE_SECURE = False\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].severity, Severity::Medium);
     }
 
     #[test]
