@@ -181,7 +181,23 @@ fn join(a: &str, b: &str) -> String {
 
 /// The symbol of a module-level variable, from the module's top level (no further module
 /// variables are followed, which bounds the work and breaks cycles).
+/// What a module-level variable holds: from its definition, else its declared type
+/// (`var db *sql.DB` assigned later in `main`).
 fn module_var_sym(
+    program: &Program,
+    models: &Models,
+    cache: &SymCache,
+    m: u32,
+    var: VarId,
+) -> Option<Sym> {
+    module_var_def_sym(program, models, cache, m, var).or_else(|| {
+        let top = program.module(m).functions.first()?;
+        let ty = top.locals.get(var as usize)?.ty.as_deref()?;
+        Some(Sym::Path(ty.into()))
+    })
+}
+
+fn module_var_def_sym(
     program: &Program,
     models: &Models,
     cache: &SymCache,

@@ -235,7 +235,13 @@ impl<'m> Program<'m> {
         if let Some(&m) = self.module_by_name.get(name) {
             return Some(m);
         }
-        self.module_by_suffix.get(name).copied().flatten()
+        if let Some(m) = self.module_by_suffix.get(name).copied().flatten() {
+            return Some(m);
+        }
+        // Go imports name a package by its module path (`example.com/notes/internal/store`);
+        // the scan knows it by its directory (`internal/store`).
+        name.match_indices('/')
+            .find_map(|(i, _)| self.module_by_name.get(&name[i + 1..]).copied())
     }
 
     /// `./db.query` from `src/routes/users`: the module `src/routes/db` (or
