@@ -8,6 +8,7 @@
 use rampart_core::Language;
 use rampart_syntax::ProjectSettings;
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use tree_sitter::Node;
 
 /// The source text of `node` (empty if the range is not valid UTF-8 boundaries).
@@ -18,13 +19,16 @@ pub fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
 /// Calls `f` on every node under `root` (including `root`), in source order.
 pub fn walk<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>)) {
     let mut cursor = root.walk();
+    // Depth below `root`: cheaper than comparing the cursor's node with `root` at every step.
+    let mut depth = 0usize;
     loop {
         f(cursor.node());
         if cursor.goto_first_child() {
+            depth += 1;
             continue;
         }
         loop {
-            if cursor.node() == root {
+            if depth == 0 {
                 return;
             }
             if cursor.goto_next_sibling() {
@@ -33,6 +37,7 @@ pub fn walk<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>)) {
             if !cursor.goto_parent() {
                 return;
             }
+            depth -= 1;
         }
     }
 }
@@ -52,16 +57,34 @@ pub fn descendants_of_kind<'t>(root: Node<'t>, kinds: &[&str]) -> Vec<Node<'t>> 
 /// The grammar's ids of the named node kinds `kinds` (a name can have several ids through
 /// aliases). Comparing ids keeps whole-tree walks cheap.
 pub fn kind_ids(root: Node<'_>, kinds: &[&str]) -> Vec<u16> {
+    thread_local! {
+        // Named kind ids by name, per grammar: built once instead of scanning every kind name
+        // of the grammar on each call.
+        static NAMED_IDS: RefCell<FxHashMap<tree_sitter::Language, FxHashMap<String, Vec<u16>>>> =
+            RefCell::default();
+    }
     let language = root.language();
-    (0..language.node_kind_count())
-        .filter_map(|i| u16::try_from(i).ok())
-        .filter(|id| {
-            language.node_kind_is_named(*id)
-                && language
-                    .node_kind_for_id(*id)
-                    .is_some_and(|k| kinds.contains(&k))
-        })
-        .collect()
+    NAMED_IDS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let by_name = cache.entry((*language).clone()).or_insert_with(|| {
+            let mut by_name: FxHashMap<String, Vec<u16>> = FxHashMap::default();
+            for id in (0..language.node_kind_count()).filter_map(|i| u16::try_from(i).ok()) {
+                if !language.node_kind_is_named(id) {
+                    continue;
+                }
+                if let Some(k) = language.node_kind_for_id(id) {
+                    by_name.entry(k.to_string()).or_default().push(id);
+                }
+            }
+            by_name
+        });
+        kinds
+            .iter()
+            .filter_map(|k| by_name.get(*k))
+            .flatten()
+            .copied()
+            .collect()
+    })
 }
 
 /// Nodes of `kinds` among the file's top-level declarations, looking into namespaces and

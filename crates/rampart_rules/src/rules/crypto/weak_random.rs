@@ -254,17 +254,11 @@ fn is_weak_random(
     let name = call.name.as_str();
     match language {
         Language::Python => {
-            // `random = secrets.SystemRandom()` shadows the module.
-            let head = call.path.as_deref().and_then(|p| p.split('.').next());
-            if head.is_some_and(|h| imports.get(h).is_none() && assigned_in_file(call.node, h, src))
-            {
-                return false;
-            }
             let f = path
                 .strip_prefix("random.")
                 .or_else(|| path.strip_prefix("numpy.random."))
                 .unwrap_or("");
-            matches!(
+            let weak = matches!(
                 f,
                 "random"
                     | "randint"
@@ -278,7 +272,12 @@ fn is_weak_random(
                     | "rand"
                     | "bytes"
                     | "integers"
-            ) || (receiver_is_generator() && is_python_draw(name))
+            ) || (receiver_is_generator() && is_python_draw(name));
+            // `random = secrets.SystemRandom()` shadows the module. Checked last: it searches
+            // the whole file.
+            let head = call.path.as_deref().and_then(|p| p.split('.').next());
+            weak && !head
+                .is_some_and(|h| imports.get(h).is_none() && assigned_in_file(call.node, h, src))
         }
         Language::JavaScript | Language::TypeScript | Language::Tsx => path == "Math.random",
         Language::Java => {
