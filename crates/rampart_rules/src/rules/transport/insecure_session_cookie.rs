@@ -13,14 +13,16 @@ rampart_core::declare_rule! {
     ///   `SESSION_COOKIE_SAMESITE = "None"` (and the `CSRF_`, `REMEMBER_` and `JWT_COOKIE_`
     ///   variants), as module settings, `app.config[...]`, `config.update(...)` or dict keys;
     ///   Starlette `SessionMiddleware(same_site="none")` without `https_only=True`;
-    /// - `express-session` `cookie: { secure: false, httpOnly: false, sameSite: 'none' }` and
-    ///   `cookie-session` options;
+    /// - `express-session` and `@fastify/session` `cookie: { secure: false, httpOnly: false,
+    ///   sameSite: 'none' }`, `cookie-session` options, NextAuth `cookies.sessionToken.options`,
+    ///   Lucia `sessionCookie.attributes`, better-auth `defaultCookieAttributes`;
     /// - ASP.NET Core `options.Cookie.SecurePolicy = CookieSecurePolicy.None`,
     ///   `options.Cookie.HttpOnly = false`, `options.Cookie.SameSite = SameSiteMode.None`
     ///   (session, cookie authentication, antiforgery) and `CookieBuilder` initializers;
     /// - Java `SessionCookieConfig.setSecure(false)` / `setHttpOnly(false)`, Spring Session
-    ///   `DefaultCookieSerializer.setUseSecureCookie(false)`, `setSameSite("None")` and
-    ///   `CookieSameSiteSupplier.ofNone()`;
+    ///   `DefaultCookieSerializer.setUseSecureCookie(false)`, `setSameSite("None")`,
+    ///   `CookieSameSiteSupplier.ofNone()`, Tomcat `context.setUseHttpOnly(false)` and
+    ///   `setSameSiteCookies("None")`;
     /// - Go gorilla and gin-contrib `sessions.Options{Secure: false, SameSite:
     ///   http.SameSiteNoneMode}`, `store.Options.Secure = false`, scs
     ///   `sessionManager.Cookie.Secure = false`, gorilla/csrf `csrf.Secure(false)`.
@@ -30,7 +32,9 @@ rampart_core::declare_rule! {
     /// together with `Secure` is a deliberate cross-site setting and is reported at low severity;
     /// `SameSite=None` where the framework then leaves `Secure` off (Django, Flask, express-session,
     /// gorilla default to it) is reported as the missing `Secure` flag (CWE-614). Settings in
-    /// development or test settings files are reported at a lower severity.
+    /// development or test files, development config classes (`DevelopmentConfig`) and
+    /// `if DEBUG:` branches are reported at a lower severity and confidence. Values computed
+    /// at run time (`secure: isProd`) are trusted.
     ///
     /// ## Why is this bad
     /// The session cookie is the user's identity. Without `Secure` it is also sent over plain
@@ -121,8 +125,8 @@ impl StructuralRule for InsecureSessionCookie {
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Finding>) {
         let src = ctx.file.text.as_str();
         let language = ctx.file.language;
-        // Every setting this rule knows names a cookie, a session or a CSRF option.
-        if !["ookie", "COOKIE", "ession", "csrf."]
+        // Every setting this rule knows names a cookie, a session, a CSRF option or a flag.
+        if !["ookie", "COOKIE", "ession", "csrf.", "HttpOnly", "SameSite"]
             .iter()
             .any(|w| src.contains(w))
         {
@@ -527,6 +531,8 @@ fn java<'t>(node: Node<'t>, src: &str, out: &mut Vec<Setting<'t>>) {
             | "setUseSecureCookie"
             | "setUseHttpOnlyCookie"
             | "setSameSite"
+            | "setUseHttpOnly"
+            | "setSameSiteCookies"
             | "ofNone"
     ) {
         return;
@@ -545,7 +551,14 @@ fn java<'t>(node: Node<'t>, src: &str, out: &mut Vec<Setting<'t>>) {
         // Spring Session `DefaultCookieSerializer`.
         "setUseSecureCookie" => (Attr::Secure, bool_value(arg_text)),
         "setUseHttpOnlyCookie" => (Attr::HttpOnly, bool_value(arg_text)),
-        "setSameSite" if session_config || receiver.to_ascii_lowercase().contains("serializer") => {
+        // Tomcat `Context.setUseHttpOnly(false)` for the session cookie.
+        "setUseHttpOnly" => (Attr::HttpOnly, bool_value(arg_text)),
+        // Spring Session serializer; Tomcat `Rfc6265CookieProcessor.setSameSiteCookies`.
+        "setSameSite" | "setSameSiteCookies"
+            if name == "setSameSiteCookies"
+                || session_config
+                || receiver.to_ascii_lowercase().contains("serializer") =>
+        {
             let none = arg
                 .and_then(|a| ast::string_value(a, src))
                 .is_some_and(|s| s.eq_ignore_ascii_case("none"));
@@ -825,6 +838,7 @@ mod tests {
                 "class Init implements ServletContextListener {\n  public void contextInitialized(ServletContextEvent sce) {\n    sce.getServletContext().getSessionCookieConfig().setSecure(false);\n  }\n}\n",
                 "class Init {\n  void onStartup(ServletContext ctx) {\n    SessionCookieConfig cookieConfig = ctx.getSessionCookieConfig();\n    cookieConfig.setHttpOnly(false);\n  }\n}\n",
                 "class SessionConfig {\n  @Bean\n  CookieSerializer cookieSerializer() {\n    DefaultCookieSerializer serializer = new DefaultCookieSerializer();\n    serializer.setUseSecureCookie(false);\n    return serializer;\n  }\n}\n",
+                "class TomcatConfig {\n  @Bean\n  WebServerFactoryCustomizer<TomcatServletWebServerFactory> customizer() {\n    return factory -> factory.addContextCustomizers(context -> context.setUseHttpOnly(false));\n  }\n}\n",
                 "class SessionConfig {\n  @Bean\n  CookieSerializer cookieSerializer() {\n    DefaultCookieSerializer serializer = new DefaultCookieSerializer();\n    serializer.setSameSite(\"None\");\n    return serializer;\n  }\n}\n",
             ],
             &[
