@@ -478,6 +478,7 @@ fn javascript<'t>(node: Node<'t>, src: &str, out: &mut Vec<Setting<'t>>) {
     let secure_by_default = match parent.kind() {
         "pair" => match pair_key(parent).as_deref() {
             // express-session, @fastify/session, better-auth.
+            Some("cookie") if is_socket_io(parent, src) => None,
             Some("cookie" | "cookieOptions" | "defaultCookieAttributes") => Some(false),
             // NextAuth `cookies: { sessionToken: { options } }` (secure on an https URL) and
             // Lucia `sessionCookie: { attributes }`.
@@ -512,6 +513,24 @@ fn javascript<'t>(node: Node<'t>, src: &str, out: &mut Vec<Setting<'t>>) {
             secure_by_default,
         });
     }
+}
+
+/// Whether the options object holding `pair` configures socket.io (`new Server(http, { cookie })`),
+/// whose sticky-session cookie identifies no user.
+fn is_socket_io(pair: Node<'_>, src: &str) -> bool {
+    let Some(call) = pair
+        .parent()
+        .and_then(|options| options.parent())
+        .filter(|args| args.kind() == "arguments")
+        .and_then(|args| args.parent())
+    else {
+        return false;
+    };
+    let callee = call
+        .child_by_field_name("constructor")
+        .or_else(|| call.child_by_field_name("function"))
+        .map_or("", |c| ast::text(c, src));
+    matches!(callee, "Server" | "io" | "socketIo" | "SocketIOServer") || callee.ends_with(".Server")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -822,6 +841,7 @@ mod tests {
                     "res.cookie('token', token, { secure: false, sameSite: 'none' });\n",
                     "const config = { database: { secure: false } };\n",
                     "const providers = { github: { options: { secure: false } } };\n",
+                    "const io = new Server(httpServer, { cookie: { name: 'io', httpOnly: false } });\n",
                     "export const authOptions = {\n  cookies: {\n    sessionToken: { name: 'session', options: { httpOnly: true, sameSite: 'lax', secure: true } },\n  },\n};\n",
                     "app.use(cookieSession({ name: 'session', keys: [key], secure: true, sameSite: 'strict' }));\n",
                 ],
