@@ -1817,6 +1817,27 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 _ => return false,
             }
         }
+        if let Some(i) = s.content_type_arg {
+            let given = args
+                .iter()
+                .filter(|a| a.keyword.is_none())
+                .nth(i as usize)
+                .or_else(|| {
+                    args.iter()
+                        .find(|a| a.keyword.as_deref() == Some("contentType"))
+                })
+                .map(|a| self.kw_value(&a.value));
+            let markup = |t: &str| {
+                let t = t.to_ascii_lowercase();
+                t.contains("html") || t.contains("xml") || t.contains("svg")
+            };
+            match given {
+                None => return false,
+                Some(KwValue::Const(Const::Str(t))) if !markup(t) => return false,
+                Some(KwValue::Path(p)) if !markup(p) => return false,
+                _ => {}
+            }
+        }
         if let Some(safe) = &s.safe_keyword {
             let is_safe = match self.keyword_value(args, &safe.name) {
                 Some(KwValue::Path(p)) => safe

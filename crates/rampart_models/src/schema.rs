@@ -178,6 +178,12 @@ pub struct SinkModel {
     /// `shell` for `subprocess.run`.
     #[serde(default)]
     pub requires_keyword: Option<String>,
+    /// The positional argument (0-based) that gives the response's content type, also accepted
+    /// as the `contentType` named argument: only a sink when that type may render markup (a
+    /// constant naming HTML, XML or SVG, or a value not known). Absent: the framework's
+    /// default, plain text, so not a sink. `Content(body, "text/html")` in ASP.NET Core.
+    #[serde(default)]
+    pub content_type_arg: Option<u32>,
     /// Not a sink when a keyword argument names one of these values: `yaml.load(..., Loader=yaml.SafeLoader)`.
     #[serde(default)]
     pub safe_keyword: Option<SafeKeyword>,

@@ -144,4 +144,39 @@ app.get("/hello", (req, res) => {
             ],
         );
     }
+
+    /// `Content(body, type)` renders HTML only when the type says so; ASP.NET Core's default is
+    /// plain text.
+    #[test]
+    fn csharp_content_result_types() {
+        let action = |body: &str| {
+            format!(
+                r#"using Microsoft.AspNetCore.Mvc;
+
+namespace Shop.Controllers
+{{
+    public class GreetingController : Controller
+    {{
+        public IActionResult Hello(string name)
+        {{
+            {body}
+        }}
+    }}
+}}
+"#
+            )
+        };
+        let fail = [
+            action(r#"return Content("<h1>Hello " + name + "</h1>", "text/html");"#),
+            action(r#"return Content($"<p>{name}</p>", contentType: "text/html; charset=utf-8");"#),
+        ];
+        let pass = [
+            action(r#"return Content("{\"name\":\"" + name + "\"}", "application/json");"#),
+            action(r#"return Content("Hello " + name, "text/plain");"#),
+            action(r#"return Content("Hello " + name);"#),
+        ];
+        let fail: Vec<&str> = fail.iter().map(String::as_str).collect();
+        let pass: Vec<&str> = pass.iter().map(String::as_str).collect();
+        assert_cases("xss", Language::CSharp, &fail, &pass);
+    }
 }
