@@ -24,7 +24,8 @@ rampart_core::declare_rule! {
     ///   `CookieSameSiteSupplier.ofNone()`, Tomcat `context.setUseHttpOnly(false)` and
     ///   `setSameSiteCookies("None")`;
     /// - Go gorilla and gin-contrib `sessions.Options{Secure: false, SameSite:
-    ///   http.SameSiteNoneMode}`, `store.Options.Secure = false`, scs
+    ///   http.SameSiteNoneMode}`, Fiber `session.Config{CookieSecure: false}`,
+    ///   `store.Options.Secure = false`, scs
     ///   `sessionManager.Cookie.Secure = false`, gorilla/csrf `csrf.Secure(false)`.
     ///
     /// Each finding carries the exact weakness: CWE-614 when `Secure` is switched off,
@@ -693,7 +694,12 @@ fn go_attr(name: &str) -> Option<Attr> {
 
 fn go_value(attr: Attr, value: &str) -> Value {
     match attr {
-        Attr::SameSite if value.ends_with("SameSiteNoneMode") => Value::SameSiteNone,
+        Attr::SameSite
+            if value.ends_with("SameSiteNoneMode")
+                || value.trim_matches('"').eq_ignore_ascii_case("none") =>
+        {
+            Value::SameSiteNone
+        }
         Attr::SameSite => Value::Other,
         _ => bool_value(value),
     }
@@ -706,7 +712,10 @@ fn go<'t>(node: Node<'t>, src: &str, out: &mut Vec<Setting<'t>>) {
             let ty = node
                 .child_by_field_name("type")
                 .map_or("", |t| ast::text(t, src));
-            if !ty.ends_with("sessions.Options") {
+            // Fiber `session.Config{CookieSecure: false}` and `csrf.Config{...}`: the same
+            // flags behind a `Cookie` prefix.
+            let fiber = ty == "session.Config" || ty == "csrf.Config";
+            if !(fiber || ty.ends_with("sessions.Options")) {
                 return;
             }
             let Some(body) = node.child_by_field_name("body") else {
@@ -721,9 +730,22 @@ fn go<'t>(node: Node<'t>, src: &str, out: &mut Vec<Setting<'t>>) {
                 let (Some(k), Some(v)) = (parts.first(), parts.get(1)) else {
                     continue;
                 };
-                let Some(attr) = go_attr(ast::text(*k, src)) else {
+                let key = ast::text(*k, src);
+                let key = if fiber {
+                    match key.strip_prefix("Cookie") {
+                        Some(rest) => rest,
+                        None => continue,
+                    }
+                } else {
+                    key
+                };
+                let Some(attr) = go_attr(key) else {
                     continue;
                 };
+                // The CSRF cookie is meant to be read by scripts that echo it in a header.
+                if ty == "csrf.Config" && attr == Attr::HttpOnly {
+                    continue;
+                }
                 out.push(Setting {
                     node: el,
                     group: group.clone(),
@@ -896,12 +918,16 @@ mod tests {
             &[
                 "package main\n\nfunc init() {\n\tstore.Options = &sessions.Options{Path: \"/\", MaxAge: 86400, HttpOnly: true, Secure: false}\n}\n",
                 "package main\n\nfunc init() {\n\tstore.Options = &sessions.Options{Path: \"/\", HttpOnly: true, SameSite: http.SameSiteNoneMode}\n}\n",
+                "package main\n\nvar store = session.New(session.Config{\n\tExpiration:     24 * time.Hour,\n\tCookieHTTPOnly: false,\n\tCookieSecure:   true,\n})\n",
+                "package main\n\nvar store = session.New(session.Config{CookieSameSite: \"None\"})\n",
                 "package main\n\nfunc main() {\n\tsessionManager = scs.New()\n\tsessionManager.Cookie.Secure = false\n}\n",
                 "package main\n\nfunc main() {\n\tCSRF := csrf.Protect([]byte(key), csrf.Secure(false))\n\thttp.ListenAndServe(\":8000\", CSRF(r))\n}\n",
             ],
             &[
                 "package main\n\nfunc init() {\n\tstore.Options = &sessions.Options{Path: \"/\", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode}\n}\n",
                 "package main\n\nfunc login(w http.ResponseWriter) {\n\tcookie := &http.Cookie{Name: \"session\", Value: sid}\n\tcookie.Secure = false\n\thttp.SetCookie(w, cookie)\n}\n",
+                "package main\n\nvar store = session.New(session.Config{CookieSecure: true, CookieHTTPOnly: true, CookieSameSite: \"Lax\"})\n",
+                "package main\n\nfunc main() {\n\tapp.Use(csrf.New(csrf.Config{CookieName: \"csrf_\", CookieHTTPOnly: false, CookieSecure: true}))\n}\n",
                 "package main\n\nfunc main() {\n\tsessionManager.Cookie.Secure = true\n\tsessionManager.Cookie.HttpOnly = true\n}\n",
             ],
         );
