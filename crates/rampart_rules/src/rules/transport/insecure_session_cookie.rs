@@ -25,14 +25,16 @@ rampart_core::declare_rule! {
     ///   `setSameSiteCookies("None")`;
     /// - Go gorilla and gin-contrib `sessions.Options{Secure: false, SameSite:
     ///   http.SameSiteNoneMode}`, Fiber `session.Config{CookieSecure: false}`,
-    ///   `store.Options.Secure = false`, scs
-    ///   `sessionManager.Cookie.Secure = false`, gorilla/csrf `csrf.Secure(false)`.
+    ///   `store.Options.Secure = false`, scs `sessionManager.Cookie.Secure = false`,
+    ///   gorilla/csrf `csrf.Secure(false)`.
     ///
     /// Each finding carries the exact weakness: CWE-614 when `Secure` is switched off,
     /// CWE-1004 when `HttpOnly` is, CWE-1275 when `SameSite` is explicitly `None`. `SameSite=None`
     /// together with `Secure` is a deliberate cross-site setting and is reported at low severity;
     /// `SameSite=None` where the framework then leaves `Secure` off (Django, Flask, express-session,
-    /// gorilla default to it) is reported as the missing `Secure` flag (CWE-614). Settings in
+    /// gorilla default to it) is reported as the missing `Secure` flag (CWE-614). Dropping the
+    /// attribute altogether (`SESSION_COOKIE_SAMESITE = None`, `sameSite: false`) is reported as
+    /// CWE-1275 at low confidence, since browsers then fall back to their own default. Settings in
     /// development or test files, development config classes (`DevelopmentConfig`) and
     /// `if DEBUG:` branches are reported at a lower severity and confidence. Values computed
     /// at run time (`secure: isProd`) are trusted.
