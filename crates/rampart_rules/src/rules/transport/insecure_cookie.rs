@@ -10,9 +10,8 @@ rampart_core::declare_rule! {
     /// where the framework makes the flags explicit: Flask, Django and Starlette
     /// `response.set_cookie(...)` and `set_signed_cookie(...)`; Express `res.cookie(...)`,
     /// Fastify `reply.setCookie(...)`, Hono `setCookie(c, ...)`, Koa `ctx.cookies.set(...)`,
-    /// Next.js `cookies().set(...)`; Java
-    /// `new Cookie(...)` passed to `response.addCookie` or returned from a factory method, and
-    /// Spring `ResponseCookie` builders; ASP.NET Core `Response.Cookies.Append(...)` and
+    /// Next.js `cookies().set(...)`; Java `new Cookie(...)` passed to `response.addCookie` or
+    /// returned from a factory method, and Spring `ResponseCookie` builders; ASP.NET Core `Response.Cookies.Append(...)` and
     /// `HttpCookie`; Go `http.Cookie` values passed to `http.SetCookie` or returned, Gin
     /// `c.SetCookie(...)`. Options built elsewhere (a spread, an imported object) are trusted.
     /// Framework-wide session cookie settings (`SESSION_COOKIE_SECURE = False`,
@@ -22,8 +21,8 @@ rampart_core::declare_rule! {
     /// Cookies whose name or value suggests a session, authentication or token are reported
     /// with high confidence; cookies with a neutral name get a lower severity and confidence.
     /// Preference cookies (`theme`, `lang`, `locale`, `consent`, ...) and anti-CSRF cookies
-    /// (`XSRF-TOKEN`) are meant to be read by scripts, so a missing `HttpOnly` is not reported for them, and a missing `Secure` only
-    /// when it is explicitly switched off. Cookies being deleted (`max_age=0`, `MaxAge: -1`)
+    /// (`XSRF-TOKEN`) are meant to be read by scripts, so a missing `HttpOnly` is not reported
+    /// for them, and a missing `Secure` only when it is explicitly switched off. Cookies being deleted (`max_age=0`, `MaxAge: -1`)
     /// are not reported. The finding carries CWE-614 when `Secure` is missing or false, and
     /// CWE-1004 when only `HttpOnly` is.
     ///
