@@ -9,7 +9,7 @@ use crate::taint::{
     append_trace, push_step, trace_steps, Label, Origin, SourceInfo, State, Taint, Trace, VarTaint,
 };
 use crate::{FlowSink, FlowSource, TaintFlow};
-use rampart_core::{Location, Span};
+use rampart_core::{Language, Location, Span};
 use rampart_ir::{
     Arg, BinOp, Callee, Const, Function, InstKind, Module, Operand, ParamKind, Terminator, UnOp,
     VarId,
@@ -1086,11 +1086,29 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 _ => state.set_own(*dst, Taint::default()),
             },
             InstKind::MakeList { dst, items } => {
-                let mut t = Taint::default();
-                for i in items {
-                    t.join(&self.deep(state, i));
+                // Array initializers of the typed languages keep taint per index, so `parts[0]`
+                // of `{"a", param}` is clean; reads at an unknown index still join them all.
+                let per_index = matches!(
+                    self.ctx.program.module(self.ctx.module).language,
+                    Language::Java | Language::CSharp | Language::Go
+                );
+                if per_index {
+                    let mut vt = VarTaint::default();
+                    for (i, item) in items.iter().enumerate() {
+                        let t = self.deep(state, item);
+                        if !t.is_empty() {
+                            let id = self.field_id(&i.to_string());
+                            vt.set_field(id, t);
+                        }
+                    }
+                    state.set(*dst, vt);
+                } else {
+                    let mut t = Taint::default();
+                    for i in items {
+                        t.join(&self.deep(state, i));
+                    }
+                    state.set_own(*dst, t);
                 }
-                state.set_own(*dst, t);
             }
             InstKind::MakeMap { dst, entries } => {
                 let mut vt = VarTaint::default();
