@@ -317,7 +317,10 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                         .iter()
                         .any(|b| b.contains("Enum") || is_service_base(b))
             }
-            None => ty.contains('.') && !ty.starts_with("typing.") && !carries_text(ty),
+            None => match scalar_collection(ty) {
+                Some(safe) => safe,
+                None => ty.contains('.') && !ty.starts_with("typing.") && !carries_text(ty),
+            },
         }
     }
 
@@ -2210,19 +2213,51 @@ fn bind_params(
 /// of their own.
 fn carries_text(ty: &str) -> bool {
     let base = ty.split(['<', '[']).next().unwrap_or(ty);
-    matches!(
+    if matches!(
         base,
         "java.lang.String"
             | "java.lang.CharSequence"
             | "java.lang.Object"
-            | "java.util.List"
-            | "java.util.Set"
-            | "java.util.Collection"
-            | "java.util.Map"
-            | "java.util.Optional"
             | "System.String"
             | "System.Object"
-    )
+            | "Microsoft.Extensions.Primitives.StringValues"
+    ) {
+        return true;
+    }
+    scalar_collection(ty) == Some(false)
+}
+
+/// For a collection type: whether every element type is a typed scalar (`List<int>`,
+/// `ISet<Guid>`); `None` for other types.
+fn scalar_collection(ty: &str) -> Option<bool> {
+    let base = ty.split(['<', '[']).next().unwrap_or(ty).trim();
+    let last = base.rsplit('.').next().unwrap_or(base);
+    let known = (base.starts_with("java.util.")
+        && matches!(last, "List" | "Set" | "Collection" | "Map" | "Optional"))
+        || ((base.starts_with("System.Collections.Generic.") || !base.contains('.'))
+            && matches!(
+                last,
+                "List"
+                    | "IList"
+                    | "IEnumerable"
+                    | "ICollection"
+                    | "IReadOnlyList"
+                    | "IReadOnlyCollection"
+                    | "HashSet"
+                    | "ISet"
+                    | "Dictionary"
+                    | "IDictionary"
+                    | "IReadOnlyDictionary"
+            ));
+    if !known {
+        return None;
+    }
+    Some(match (ty.find('<'), ty.rfind('>')) {
+        (Some(open), Some(close)) if open < close => ty[open + 1..close]
+            .split(',')
+            .all(|arg| is_safe_scalar_type(arg.trim())),
+        _ => false,
+    })
 }
 
 /// A parameter the framework fills from its service container: `[FromServices]` (ASP.NET

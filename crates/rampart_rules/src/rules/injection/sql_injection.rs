@@ -424,4 +424,53 @@ namespace Shop.Controllers
         );
         assert_cases("sql-injection", Language::CSharp, &[&fail], &[&pass]);
     }
+
+    /// Bound collections of strings are request input; typed scalars (`Guid`, enums,
+    /// `int.Parse`) are not.
+    #[test]
+    fn csharp_typed_action_parameters() {
+        let action = |params: &str, expr: &str| {
+            format!(
+                r#"using Microsoft.AspNetCore.Mvc;
+using Microsoft.Data.SqlClient;
+
+namespace Shop.Controllers
+{{
+    public enum SortOrder {{ Name, Price }}
+
+    [ApiController]
+    [Route("api/items")]
+    public class ItemsController : ControllerBase
+    {{
+        private readonly SqlConnection _connection;
+
+        public ItemsController(SqlConnection connection)
+        {{
+            _connection = connection;
+        }}
+
+        [HttpGet]
+        public IActionResult Find({params})
+        {{
+            var cmd = new SqlCommand("SELECT * FROM Items WHERE Tag = '" + {expr} + "'", _connection);
+            return Ok(cmd.ExecuteScalar());
+        }}
+    }}
+}}
+"#
+            )
+        };
+        let fail = [
+            action("[FromQuery] List<string> tags", "tags[0]"),
+            action("string[] names", "string.Join(\"','\", names)"),
+        ];
+        let pass = [
+            action("Guid id", "id"),
+            action("SortOrder sort", "sort"),
+            action("string page", "int.Parse(page)"),
+        ];
+        let fail: Vec<&str> = fail.iter().map(String::as_str).collect();
+        let pass: Vec<&str> = pass.iter().map(String::as_str).collect();
+        assert_cases("sql-injection", Language::CSharp, &fail, &pass);
+    }
 }
