@@ -1902,6 +1902,19 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
         let Some(callee) = self.ctx.program.function(f) else {
             return Taint::default();
         };
+        // A getter (`return this.name;`) yields that field of the receiver, not every field:
+        // `u.getRole()` stays clean after `u.setName(input)`.
+        if let (Some(r), Some(field)) = (receiver, getter_field(callee)) {
+            let id = self.field_id(field);
+            let Some(vt) = state.get(r) else {
+                return Taint::default();
+            };
+            let mut t = vt.own.clone();
+            if let Some(ft) = vt.field(id) {
+                t.join(ft);
+            }
+            return t;
+        }
         let param_taint = bind_params(callee, receiver, args, state, |st, o| self.deep(st, o));
         let Some(summary) = self.summaries.get(f) else {
             // Not summarized yet (recursion): the result depends on the arguments.
@@ -2288,4 +2301,27 @@ fn is_service_base(base: &str) -> bool {
             | "IMemoryCache"
             | "IDistributedCache"
     )
+}
+
+/// The field a method only reads from its receiver and returns: `getName() { return name; }`.
+fn getter_field(func: &Function) -> Option<&str> {
+    let this = func
+        .params
+        .iter()
+        .find(|p| p.kind == ParamKind::Receiver)?
+        .var;
+    let [block] = func.blocks.as_slice() else {
+        return None;
+    };
+    let [inst] = block.insts.as_slice() else {
+        return None;
+    };
+    match (&inst.kind, &block.term) {
+        (InstKind::Load { dst, obj, field }, Terminator::Return(Some(Operand::Var(v))))
+            if *obj == this && dst == v =>
+        {
+            Some(field.as_str())
+        }
+        _ => None,
+    }
 }

@@ -374,8 +374,29 @@ impl<'m> Program<'m> {
         }
         match self.resolve(name, from) {
             Target::Class(m, c) => Some((m, c)),
-            _ => None,
+            _ => self.same_package_class(name, from),
         }
+    }
+
+    /// Java: a class of the importing file's own package shadows a wildcard import, so
+    /// `javax.servlet.http.User` (guessed from `import javax.servlet.http.*`) is the project's
+    /// `com.acme.User` when that class exists and `javax.servlet.http` is a wildcard import.
+    fn same_package_class(&self, name: &str, from: u32) -> Option<(u32, ClassId)> {
+        let module = self.modules.get(from as usize)?;
+        if module.language != rampart_core::Language::Java {
+            return None;
+        }
+        let (prefix, simple) = name.rsplit_once('.')?;
+        let wildcard = module
+            .imports
+            .iter()
+            .any(|i| i.local == "*" && i.target == prefix);
+        if !wildcard {
+            return None;
+        }
+        self.classes
+            .get(format!("{}.{simple}", module.name).as_str())
+            .copied()
     }
 
     /// Every base of a class, transitively, as written (external bases included).

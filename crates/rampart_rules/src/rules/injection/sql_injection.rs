@@ -473,4 +473,68 @@ namespace Shop.Controllers
         let pass: Vec<&str> = pass.iter().map(String::as_str).collect();
         assert_cases("sql-injection", Language::CSharp, &fail, &pass);
     }
+
+    const JAVA_USER_BEAN: &str = r#"package com.acme.web;
+
+public class UserForm {
+    private String name;
+    private String role = "user";
+
+    public String getName() { return name; }
+    public void setName(String name) { this.name = name; }
+    public String getRole() { return role; }
+    public void setRole(String role) { this.role = role; }
+}
+"#;
+
+    /// A bean of the same package in another file (found despite a wildcard import) carries
+    /// taint per field through its setters and getters.
+    #[test]
+    fn java_bean_fields_across_files() {
+        let servlet = |column: &str| {
+            format!(
+                r#"package com.acme.web;
+
+import javax.servlet.http.*;
+
+public class ProfileServlet extends HttpServlet {{
+    private java.sql.Connection connection;
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws java.io.IOException {{
+        UserForm form = new UserForm();
+        form.setName(request.getParameter("name"));
+        form.setRole("admin");
+        try {{
+            java.sql.Statement st = connection.createStatement();
+            st.executeUpdate("UPDATE users SET x = 1 WHERE v = '" + form.{column}() + "'");
+        }} catch (java.sql.SQLException e) {{
+            throw new java.io.IOException(e);
+        }}
+    }}
+}}
+"#
+            )
+        };
+        let tainted = servlet("getName");
+        let found = run(
+            "sql-injection",
+            Language::Java,
+            &[
+                ("UserForm.java", JAVA_USER_BEAN),
+                ("ProfileServlet.java", &tainted),
+            ],
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        let clean = servlet("getRole");
+        let found = run(
+            "sql-injection",
+            Language::Java,
+            &[
+                ("UserForm.java", JAVA_USER_BEAN),
+                ("ProfileServlet.java", &clean),
+            ],
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
 }
