@@ -42,6 +42,81 @@ pub fn walk<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>)) {
     }
 }
 
+/// Like [`walk`], but below a node only when `descend` accepts it.
+fn walk_pruned<'t>(
+    root: Node<'t>,
+    descend: impl Fn(Node<'t>) -> bool,
+    mut f: impl FnMut(Node<'t>),
+) {
+    let mut cursor = root.walk();
+    let mut depth = 0usize;
+    loop {
+        let node = cursor.node();
+        f(node);
+        if descend(node) && cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if depth == 0 {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+/// Python node kinds that cannot contain a statement when free of parse errors: simple
+/// statements and expressions (a lambda's body is an expression).
+const PYTHON_NO_STATEMENTS: &[&str] = &[
+    "expression_statement",
+    "return_statement",
+    "raise_statement",
+    "assert_statement",
+    "delete_statement",
+    "global_statement",
+    "nonlocal_statement",
+    "pass_statement",
+    "print_statement",
+    "type_alias_statement",
+    "decorator",
+    "parameters",
+    "argument_list",
+    "call",
+    "assignment",
+    "augmented_assignment",
+    "attribute",
+    "subscript",
+    "string",
+    "concatenated_string",
+    "comparison_operator",
+    "boolean_operator",
+    "binary_operator",
+    "unary_operator",
+    "not_operator",
+    "conditional_expression",
+    "parenthesized_expression",
+    "lambda",
+    "await",
+    "keyword_argument",
+    "list",
+    "tuple",
+    "set",
+    "dictionary",
+    "list_comprehension",
+    "dictionary_comprehension",
+    "set_comprehension",
+    "generator_expression",
+    "identifier",
+    "comment",
+];
+
 /// Every node under `root` whose kind is one of `kinds`, in source order.
 pub fn descendants_of_kind<'t>(root: Node<'t>, kinds: &[&str]) -> Vec<Node<'t>> {
     let ids = kind_ids(root, kinds);
@@ -500,7 +575,20 @@ impl Imports {
     }
 
     fn collect_python(&mut self, root: Node<'_>, src: &str) {
-        for node in descendants_of_kind(root, &["import_statement", "import_from_statement"]) {
+        let ids = kind_ids(root, &["import_statement", "import_from_statement"]);
+        let mut found = Vec::new();
+        // Imports are statements: a well-formed expression or simple statement holds none, so
+        // the walk skips those subtrees (most of the tree) unless they contain a parse error.
+        walk_pruned(
+            root,
+            |n| n.has_error() || !PYTHON_NO_STATEMENTS.contains(&n.kind()),
+            |n| {
+                if ids.contains(&n.kind_id()) {
+                    found.push(n);
+                }
+            },
+        );
+        for node in found {
             let mut cursor = node.walk();
             let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
             if node.kind() == "import_statement" {
