@@ -108,6 +108,12 @@ impl StructuralRule for WeakPasswordHash {
         let src = ctx.file.text.as_str();
         let lang = ctx.file.language;
         let root = ctx.tree.root_node();
+        // Everything this rule reports names a password or a key-derivation function; other
+        // files are skipped before any walk.
+        let lower = src.to_ascii_lowercase();
+        if !PREFILTER.iter().any(|w| lower.contains(w)) {
+            return;
+        }
         let imports = Imports::collect(root, src, lang);
         let mut hits: Vec<(Node<'_>, String)> = Vec::new();
         for call in ast::calls(root, src, lang) {
@@ -145,6 +151,17 @@ impl StructuralRule for WeakPasswordHash {
 }
 
 /// A SHA-2/SHA-3/BLAKE2 hash whose input is a password.
+/// Lowercase fragments of which a file must contain one for this rule to find anything.
+const PREFILTER: &[&str] = &[
+    "pass",
+    "pw",
+    "pbkdf",
+    "pbekeyspec",
+    "rfc2898",
+    "gensalt",
+    "bcrypt",
+];
+
 fn fast_hash(call: &Call<'_>, src: &str) -> Option<String> {
     let algorithm_call = |c: &Call<'_>| -> Option<String> {
         let p = c.path.as_deref().unwrap_or(&c.name);
