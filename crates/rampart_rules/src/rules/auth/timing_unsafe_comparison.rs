@@ -61,7 +61,11 @@ impl StructuralRule for TimingUnsafeComparison {
         // A secret is only recognized by one of these words in its name; without any of them
         // in the file there is nothing to find.
         let lower = src.to_ascii_lowercase();
-        if !SECRET_WORDS.iter().chain(&["key"]).any(|w| lower.contains(w)) {
+        if !SECRET_WORDS
+            .iter()
+            .chain(&["key"])
+            .any(|w| lower.contains(w))
+        {
             return;
         }
         let mut pairs: Vec<(Node<'_>, Node<'_>, Node<'_>)> = Vec::new();
