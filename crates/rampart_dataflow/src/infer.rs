@@ -44,6 +44,9 @@ pub struct FuncFacts {
 /// variable would otherwise rescan the module's top level).
 pub type SymCache = std::sync::Mutex<rustc_hash::FxHashMap<(u32, VarId), Option<Sym>>>;
 
+/// Most implementations a call through an interface is dispatched to.
+const MAX_DISPATCH: usize = 6;
+
 pub struct Ctx<'a, 'm> {
     pub program: &'a Program<'m>,
     pub models: &'a Models,
@@ -134,6 +137,10 @@ impl Ctx<'_, '_> {
                         return match impls.as_slice() {
                             [] => CalleeRef::Project(f),
                             [one] => CalleeRef::Project(*one),
+                            // Widely implemented interfaces (`Collection.add`): joining every
+                            // implementation's summary costs more than it tells; treat the call
+                            // as an unknown method, which passes taint through.
+                            many if many.len() > MAX_DISPATCH => CalleeRef::UnknownMethod,
                             _ => CalleeRef::Dispatch(impls.into()),
                         };
                     }
