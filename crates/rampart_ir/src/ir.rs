@@ -350,6 +350,28 @@ pub enum UnOp {
     Other,
 }
 
+impl BinOp {
+    /// The operator a C-family source symbol denotes (`==`, `&&`, `%`); `Other` for the rest.
+    pub fn from_symbol(symbol: &str) -> BinOp {
+        match symbol {
+            "+" => BinOp::Add,
+            "-" => BinOp::Sub,
+            "*" => BinOp::Mul,
+            "/" => BinOp::Div,
+            "%" => BinOp::Mod,
+            "==" => BinOp::Eq,
+            "!=" => BinOp::Ne,
+            "<" => BinOp::Lt,
+            "<=" => BinOp::Le,
+            ">" => BinOp::Gt,
+            ">=" => BinOp::Ge,
+            "&&" => BinOp::And,
+            "||" => BinOp::Or,
+            _ => BinOp::Other,
+        }
+    }
+}
+
 impl InstKind {
     /// The variable the instruction defines, if any.
     pub fn dst(&self) -> Option<VarId> {

@@ -1507,22 +1507,7 @@ impl<'a> Lowerer<'a> {
             self.emit(InstKind::Concat { dst, parts }, span);
             return Operand::Var(dst);
         }
-        let bop = match op.as_str() {
-            "+" => BinOp::Add,
-            "-" => BinOp::Sub,
-            "*" => BinOp::Mul,
-            "/" => BinOp::Div,
-            "%" => BinOp::Mod,
-            "==" => BinOp::Eq,
-            "!=" => BinOp::Ne,
-            "<" => BinOp::Lt,
-            "<=" => BinOp::Le,
-            ">" => BinOp::Gt,
-            ">=" => BinOp::Ge,
-            "&&" => BinOp::And,
-            "||" => BinOp::Or,
-            _ => BinOp::Other,
-        };
+        let bop = BinOp::from_symbol(&op);
         self.emit(
             InstKind::BinOp {
                 dst,

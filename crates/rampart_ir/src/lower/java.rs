@@ -2365,21 +2365,7 @@ impl<'a> Lowerer<'a> {
             .child_by_field_name("right")
             .map(|r| self.expr(r))
             .unwrap_or(Operand::Const(Const::Null));
-        let bop = match op.as_str() {
-            "-" => BinOp::Sub,
-            "*" => BinOp::Mul,
-            "/" => BinOp::Div,
-            "%" => BinOp::Mod,
-            "==" => BinOp::Eq,
-            "!=" => BinOp::Ne,
-            "<" => BinOp::Lt,
-            "<=" => BinOp::Le,
-            ">" => BinOp::Gt,
-            ">=" => BinOp::Ge,
-            "&&" => BinOp::And,
-            "||" => BinOp::Or,
-            _ => BinOp::Other,
-        };
+        let bop = BinOp::from_symbol(&op);
         let dst = self.temp();
         self.emit(
             InstKind::BinOp {
