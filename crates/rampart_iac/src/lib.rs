@@ -71,3 +71,39 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
     v.extend_from_slice(compose::RULES);
     v
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every infrastructure rule is named for its area and documented under the fixed headings
+    /// with its CWE.
+    #[test]
+    fn rules_are_documented() {
+        let areas: [(&str, &[&rampart_core::RuleMeta]); 5] = [
+            ("docker-", super::dockerfile::RULES),
+            ("tf-", super::terraform::RULES),
+            ("gha-", super::actions::RULES),
+            ("k8s-", super::kubernetes::RULES),
+            ("compose-", super::compose::RULES),
+        ];
+        for (prefix, rules) in areas {
+            for rule in rules {
+                assert!(rule.id.starts_with(prefix), "{}", rule.id);
+                let docs = rule.docs_markdown();
+                for heading in [
+                    "## What it does",
+                    "## Why is this bad",
+                    "## Example",
+                    "## Fix",
+                    "## References",
+                ] {
+                    assert!(docs.contains(heading), "{} lacks {heading}", rule.id);
+                }
+                assert!(
+                    docs.contains("https://cwe.mitre.org/data/definitions/"),
+                    "{}",
+                    rule.id
+                );
+            }
+        }
+    }
+}
