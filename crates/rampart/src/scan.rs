@@ -15,7 +15,7 @@ use rampart_syntax::{ProjectSettings, SourceFile, Suppression};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 
@@ -38,6 +38,53 @@ struct FileOutput {
     suppressions: Vec<Suppression>,
     lines: usize,
     analyzed: bool,
+    /// CPU time per stage of this file: read, parse, structural rules, app facts, lowering.
+    timings: [Duration; 5],
+}
+
+/// Names of the per-file stages in [`FileOutput::timings`].
+const FILE_STAGES: [&str; 5] = [
+    "read",
+    "parse",
+    "structural rules",
+    "app facts",
+    "IR lowering",
+];
+
+/// Stage timings printed to stderr when `RAMPART_TIMINGS` is set: where a slow scan spends
+/// its time, for benchmarks and bug reports.
+struct Timings {
+    enabled: bool,
+    last: Instant,
+}
+
+impl Timings {
+    fn new() -> Timings {
+        Timings {
+            enabled: std::env::var_os("RAMPART_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    /// Prints the wall time since the previous phase ended.
+    fn phase(&mut self, name: &str) {
+        let now = Instant::now();
+        if self.enabled {
+            eprintln!(
+                "timing: {name:<28} {:>8.3} s wall",
+                (now - self.last).as_secs_f64()
+            );
+        }
+        self.last = now;
+    }
+
+    fn file_stages(&self, totals: &[Duration; 5]) {
+        if self.enabled {
+            for (name, d) in FILE_STAGES.iter().zip(totals) {
+                eprintln!("timing:   {name:<26} {:>8.3} s cpu", d.as_secs_f64());
+            }
+        }
+    }
 }
 
 /// Which rules run, from configuration and flags.
@@ -113,6 +160,7 @@ fn scan_base(paths: &[PathBuf]) -> PathBuf {
 
 pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<ScanResult> {
     let started = Instant::now();
+    let mut timings = Timings::new();
     let selection = RuleSelection::new(config, args)?;
     let max_size = args
         .max_file_size
@@ -148,6 +196,7 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
         })?;
     let run_taint = selection.any_taint_rule();
     let settings = read_settings(&candidates, max_size);
+    timings.phase("walk, models, settings");
     let progress = Progress::new(candidates.len(), show_progress);
     let outputs: Vec<(String, FileOutput)> = candidates
         .par_iter()
@@ -159,6 +208,7 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
         })
         .collect();
     progress.finish();
+    timings.phase("per-file stages");
 
     let mut findings = Vec::new();
     let mut notes = Vec::new();
@@ -167,7 +217,11 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
     let mut app_facts = Vec::new();
     let mut suppressions: HashMap<String, Vec<Suppression>> = HashMap::new();
     let mut stats = ScanStats::default();
+    let mut stage_totals = [Duration::ZERO; 5];
     for (path, out) in outputs {
+        for (total, d) in stage_totals.iter_mut().zip(out.timings) {
+            *total += d;
+        }
         if out.analyzed {
             stats.files_scanned += 1;
             stats.lines += out.lines;
@@ -183,8 +237,10 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
             suppressions.insert(path, out.suppressions);
         }
     }
+    timings.file_stages(&stage_totals);
     findings.extend(rampart_iac::check(&iac_models));
     drop(iac_models);
+    timings.phase("infrastructure rules");
     if run_taint && !modules.is_empty() {
         let analysis = rampart_dataflow::analyze(&modules, &models, &settings);
         findings.extend(rampart_rules::rules::injection::judge(&analysis.flows));
@@ -195,6 +251,7 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
         }));
     }
     drop(modules);
+    timings.phase("dataflow");
     let app = rampart_app::AppModel::build(app_facts);
     findings.extend(rampart_app::check(&app));
     rampart_app::context::contextualize(&app, &mut findings, |id| {
@@ -203,7 +260,9 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
             .any(|(meta, _, _)| meta.id == id)
     });
 
+    timings.phase("application model");
     let findings = judge(findings, &selection, config, &suppressions, args);
+    timings.phase("selection, suppressions");
     notes.sort_by(|a, b| a.path.cmp(&b.path));
     stats.duration = started.elapsed();
     Ok(ScanResult {
@@ -237,6 +296,12 @@ fn process_file(
     lower_ir: bool,
 ) -> FileOutput {
     let mut out = FileOutput::default();
+    let mut clock = Instant::now();
+    let mut lap = |stage: usize, out: &mut FileOutput| {
+        let now = Instant::now();
+        out.timings[stage] += now - clock;
+        clock = now;
+    };
     let file = match SourceFile::read(&c.path, c.rel_path.clone(), c.language, max_size) {
         Ok(f) => f,
         Err(reason) => {
@@ -251,6 +316,7 @@ fn process_file(
     out.analyzed = true;
     out.lines = file.lines.line_count();
     out.suppressions = rampart_syntax::scan_suppressions(file.language, &file.text, &file.lines);
+    lap(0, &mut out);
     let parsed = match rampart_syntax::parse(file.language, &file.text) {
         Ok(p) => p,
         Err(e) => {
@@ -271,24 +337,24 @@ fn process_file(
             ),
         });
     }
-    let ctx = FileContext {
-        file: &file,
-        tree: &parsed.tree,
-        settings,
-    };
+    lap(1, &mut out);
+    let ctx = FileContext::new(&file, &parsed.tree, settings);
     for rule in rampart_rules::structural_rules() {
         if rule.meta().supports(file.language) {
             rule.check(&ctx, &mut out.findings);
         }
     }
+    out.iac = rampart_iac::prepare(&file, &parsed.tree);
+    lap(2, &mut out);
     if Language::APPLICATION.contains(&file.language) {
         let facts = rampart_app::extract(&file, &parsed.tree);
         out.app = (!facts.is_empty()).then_some(facts);
     }
-    out.iac = rampart_iac::prepare(&file, &parsed.tree);
+    lap(3, &mut out);
     if lower_ir && Language::APPLICATION.contains(&file.language) {
         out.module = rampart_ir::lower(&file, &parsed.tree).ok();
     }
+    lap(4, &mut out);
     out
 }
 

@@ -875,19 +875,21 @@ pub fn string_value(node: Node<'_>, src: &str) -> Option<String> {
     }
 }
 
+/// Node kinds of string literals in every supported language (including interpolated ones).
+pub const STRING_LITERAL_KINDS: &[&str] = &[
+    "string",
+    "concatenated_string",
+    "string_literal",
+    "template_string",
+    "interpreted_string_literal",
+    "raw_string_literal",
+    "verbatim_string_literal",
+    "interpolated_string_expression",
+];
+
 /// Whether `node` is a string literal of any supported language (including interpolated ones).
 pub fn is_string_literal(node: Node<'_>) -> bool {
-    matches!(
-        node.kind(),
-        "string"
-            | "concatenated_string"
-            | "string_literal"
-            | "template_string"
-            | "interpreted_string_literal"
-            | "raw_string_literal"
-            | "verbatim_string_literal"
-            | "interpolated_string_expression"
-    )
+    STRING_LITERAL_KINDS.contains(&node.kind())
 }
 
 fn is_python_raw(node: Node<'_>, src: &str) -> bool {

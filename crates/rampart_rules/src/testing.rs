@@ -27,11 +27,7 @@ pub fn check_with_settings(
     };
     let file = SourceFile::from_text(name, language, code);
     let parsed = rampart_syntax::parse(language, code).expect("case parses");
-    let ctx = FileContext {
-        file: &file,
-        tree: &parsed.tree,
-        settings,
-    };
+    let ctx = FileContext::new(&file, &parsed.tree, settings);
     let mut out = Vec::new();
     rule.check(&ctx, &mut out);
     out

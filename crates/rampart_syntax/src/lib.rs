@@ -1,12 +1,14 @@
 //! Language detection, tree-sitter parsing with limits, and suppression comments.
 
 pub mod detect;
+pub mod index;
 pub mod parse;
 pub mod settings;
 pub mod source;
 pub mod suppress;
 
 pub use detect::detect_language;
+pub use index::NodeIndex;
 pub use parse::{parse, ParseError, ParseOutcome};
 pub use settings::ProjectSettings;
 pub use source::{SkipReason, SourceFile};

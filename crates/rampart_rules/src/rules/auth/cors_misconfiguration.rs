@@ -70,7 +70,7 @@ impl StructuralRule for CorsMisconfiguration {
 
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Finding>) {
         let src = ctx.file.text.as_str();
-        let lower = src.to_ascii_lowercase();
+        let lower = ctx.lowercase();
         if !lower.contains("cors")
             && !lower.contains("access-control-allow")
             && !lower.contains("crossorigin")

@@ -64,18 +64,18 @@ impl StructuralRule for CsrfDisabled {
 
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Finding>) {
         let src = ctx.file.text.as_str();
-        let lower = src.to_ascii_lowercase();
+        let lower = ctx.lowercase();
         let root = ctx.tree.root_node();
         let mut hits: Vec<(Node<'_>, String, Confidence)> = Vec::new();
         match ctx.file.language {
             Language::Python if lower.contains("csrf") || lower.contains("middleware") => {
                 python(root, src, &mut hits)
             }
-            Language::Java if lower.contains("csrf") => java(root, src, &lower, &mut hits),
+            Language::Java if lower.contains("csrf") => java(root, src, lower, &mut hits),
             Language::JavaScript | Language::TypeScript | Language::Tsx
                 if lower.contains("session") =>
             {
-                javascript(ctx, root, src, &lower, &mut hits)
+                javascript(ctx, root, src, lower, &mut hits)
             }
             Language::CSharp if lower.contains("antiforgery") => csharp(root, src, &mut hits),
             _ => {}

@@ -139,10 +139,8 @@ impl StructuralRule for PredictableToken {
 
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Finding>) {
         let src = ctx.file.text.as_str();
-        let lang = ctx.file.language;
-        let root = ctx.tree.root_node();
         let mut seen: Vec<usize> = Vec::new();
-        for call in ast::calls_named(root, src, lang, |n| {
+        for call in ctx.calls_named(|n| {
             matches!(
                 n,
                 "uuid1"
@@ -161,7 +159,7 @@ impl StructuralRule for PredictableToken {
                     | "Ticks"
             )
         }) {
-            let Some(what) = predictable(&call) else {
+            let Some(what) = predictable(call) else {
                 continue;
             };
             let Some(dest) = ast::destination(call.node, src, Climb::Derived) else {

@@ -57,10 +57,9 @@ impl StructuralRule for TimingUnsafeComparison {
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Finding>) {
         let src = ctx.file.text.as_str();
         let lang = ctx.file.language;
-        let root = ctx.tree.root_node();
         // A secret is only recognized by one of these words in its name; without any of them
         // in the file there is nothing to find.
-        let lower = src.to_ascii_lowercase();
+        let lower = ctx.lowercase();
         if !SECRET_WORDS
             .iter()
             .chain(&["key"])
@@ -69,7 +68,7 @@ impl StructuralRule for TimingUnsafeComparison {
             return;
         }
         let mut pairs: Vec<(Node<'_>, Node<'_>, Node<'_>)> = Vec::new();
-        for n in ast::descendants_of_kind(root, &["comparison_operator", "binary_expression"]) {
+        for n in ctx.all_of_kind(&["comparison_operator", "binary_expression"]) {
             let (a, b) = if n.kind() == "comparison_operator" {
                 let kids = ast::named_children(n);
                 if kids.len() != 2 {
@@ -100,7 +99,7 @@ impl StructuralRule for TimingUnsafeComparison {
             };
             pairs.push((n, a, b));
         }
-        for call in ast::calls_named(root, src, lang, |n| {
+        for call in ctx.calls_named(|n| {
             matches!(
                 n,
                 "equals" | "Equals" | "Equal" | "SequenceEqual" | "equalsIgnoreCase"

@@ -1,5 +1,5 @@
 use super::{finding, int_value, shown};
-use crate::ast::{self, Call, Imports};
+use crate::ast::{self, Call};
 use crate::rules::crypto::password_in;
 use crate::{FileContext, StructuralRule};
 use rampart_core::{Finding, Language};
@@ -107,28 +107,27 @@ impl StructuralRule for WeakPasswordHash {
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Finding>) {
         let src = ctx.file.text.as_str();
         let lang = ctx.file.language;
-        let root = ctx.tree.root_node();
         // Everything this rule reports names a password or a key-derivation function; other
         // files are skipped before any walk.
-        let lower = src.to_ascii_lowercase();
+        let lower = ctx.lowercase();
         if !PREFILTER.iter().any(|w| lower.contains(w)) {
             return;
         }
-        let imports = Imports::collect(root, src, lang);
+        let imports = ctx.imports();
         let mut hits: Vec<(Node<'_>, String)> = Vec::new();
-        for call in ast::calls(root, src, lang) {
+        for call in ctx.calls() {
             let path = call
-                .resolved_path(&imports)
+                .resolved_path(imports)
                 .unwrap_or_else(|| call.name.clone());
-            if let Some(m) = fast_hash(&call, src) {
+            if let Some(m) = fast_hash(call, src) {
                 hits.push((call.node, m));
-            } else if let Some(m) = low_work(&call, &path, src, lang) {
+            } else if let Some(m) = low_work(call, &path, src, lang) {
                 hits.push((call.node, m));
             }
         }
         if lang == Language::Python {
-            settings(root, src, &mut hits);
-            plaintext(root, src, &mut hits);
+            settings(ctx, &mut hits);
+            plaintext(ctx, &mut hits);
         }
         let mut seen = Vec::new();
         for (node, message) in hits {
@@ -342,10 +341,11 @@ fn low_work(call: &Call<'_>, path: &str, src: &str, lang: Language) -> Option<St
 /// A password stored as received: `User.objects.create(password=password)` (Django's
 /// `create` does not hash; `create_user` does) or `User(username=u, password=data["password"])`
 /// in a function that hashes nothing.
-fn plaintext<'t>(root: Node<'t>, src: &str, hits: &mut Vec<(Node<'t>, String)>) {
-    for call in ast::calls_named(root, src, Language::Python, |n| {
-        n == "create" || n.starts_with(|c: char| c.is_ascii_uppercase())
-    }) {
+fn plaintext<'t>(ctx: &FileContext<'t>, hits: &mut Vec<(Node<'t>, String)>) {
+    let src = ctx.src();
+    for call in
+        ctx.calls_named(|n| n == "create" || n.starts_with(|c: char| c.is_ascii_uppercase()))
+    {
         let django_create = call.name == "create"
             && call
                 .receiver
@@ -400,8 +400,9 @@ fn plaintext<'t>(root: Node<'t>, src: &str, hits: &mut Vec<(Node<'t>, String)>) 
 }
 
 /// Django `PASSWORD_HASHERS` whose first (preferred) entry is a fast hash.
-fn settings<'t>(root: Node<'t>, src: &str, hits: &mut Vec<(Node<'t>, String)>) {
-    for a in ast::descendants_of_kind(root, &["assignment"]) {
+fn settings<'t>(ctx: &FileContext<'t>, hits: &mut Vec<(Node<'t>, String)>) {
+    let src = ctx.src();
+    for a in ctx.all_of_kind(&["assignment"]) {
         let (Some(l), Some(r)) = (
             a.child_by_field_name("left"),
             a.child_by_field_name("right"),

@@ -79,9 +79,9 @@ impl StructuralRule for WeakCipher {
         let checker = Checker {
             src,
             language,
-            imports: Imports::collect(root, src, language),
+            imports: ctx.imports(),
             resolver: StringResolver::new(root, src, language, ctx.settings),
-            root,
+            ctx,
         };
         let mut issues = Vec::new();
         let wanted = |name: &str| {
@@ -111,8 +111,8 @@ impl StructuralRule for WeakCipher {
                 .any(|w| lower.contains(w))
                 || lower == "new"
         };
-        for call in ast::calls_named(root, src, language, wanted) {
-            checker.check_call(&call, &mut issues);
+        for call in ctx.calls_named(wanted) {
+            checker.check_call(call, &mut issues);
         }
         checker.check_non_calls(&mut issues);
         issues.sort_by_key(|i| i.node.start_byte());
@@ -224,14 +224,14 @@ fn classify(name: &str, java_transformation: bool) -> Option<Weakness> {
 struct Checker<'a, 't> {
     src: &'a str,
     language: Language,
-    imports: Imports,
+    imports: &'a Imports,
     resolver: StringResolver<'a>,
-    root: Node<'t>,
+    ctx: &'a FileContext<'t>,
 }
 
 impl<'t> Checker<'_, 't> {
     fn check_call(&self, call: &Call<'t>, issues: &mut Vec<Issue<'t>>) {
-        let path = call.resolved_path(&self.imports).unwrap_or_default();
+        let path = call.resolved_path(self.imports).unwrap_or_default();
         match self.language {
             Language::Python => self.python(call, &path, issues),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
@@ -344,7 +344,7 @@ impl<'t> Checker<'_, 't> {
         let name = ast::text(r, self.src);
         let local = ast::assignments_before(enclosing_body(r), name, r.start_byte(), self.src);
         let value = local.last().copied().or_else(|| {
-            ast::assignments_before(self.root, name, r.start_byte(), self.src)
+            ast::assignments_before(self.ctx.root(), name, r.start_byte(), self.src)
                 .into_iter()
                 .rfind(|v| ast::enclosing_function(*v).is_none())
         });
@@ -543,13 +543,16 @@ impl<'t> Checker<'_, 't> {
             Language::JavaScript | Language::TypeScript | Language::Tsx => "member_expression",
             _ => return,
         };
-        ast::walk(self.root, |node| {
+        for node in self
+            .ctx
+            .all_of_kind(&[member_kind, "assignment_expression"])
+        {
             if node.kind() == member_kind {
                 self.ecb_constant(node, issues);
-            } else if node.kind() == "assignment_expression" && self.language == Language::CSharp {
+            } else if self.language == Language::CSharp {
                 self.iv_property(node, issues);
             }
-        });
+        }
     }
 
     fn ecb_constant(&self, node: Node<'t>, issues: &mut Vec<Issue<'t>>) {
@@ -649,16 +652,17 @@ impl<'t> Checker<'_, 't> {
                     return Some(kind);
                 }
                 // A module-level variable or a field: made once, shared by every call.
-                let top: Vec<Node<'t>> = ast::assignments_before(self.root, name, usize::MAX, src)
-                    .into_iter()
-                    .filter(|v| ast::enclosing_function(*v).is_none())
-                    .collect();
+                let top: Vec<Node<'t>> =
+                    ast::assignments_before(self.ctx.root(), name, usize::MAX, src)
+                        .into_iter()
+                        .filter(|v| ast::enclosing_function(*v).is_none())
+                        .collect();
                 let [value] = top.as_slice() else {
                     return None;
                 };
                 let in_function = ast::enclosing_function(use_site).is_some();
                 match self.static_bytes(*value, use_site, depth + 1) {
-                    Some(ZERO) if filled_later(self.root, name, use_site, src) => {
+                    Some(ZERO) if filled_later(self.ctx.root(), name, use_site, src) => {
                         in_function.then_some(SHARED)
                     }
                     Some(kind) => Some(kind),
@@ -679,10 +683,11 @@ impl<'t> Checker<'_, 't> {
                     return None;
                 }
                 let name = ast::text(member, src);
-                let top: Vec<Node<'t>> = ast::assignments_before(self.root, name, usize::MAX, src)
-                    .into_iter()
-                    .filter(|v| ast::enclosing_function(*v).is_none())
-                    .collect();
+                let top: Vec<Node<'t>> =
+                    ast::assignments_before(self.ctx.root(), name, usize::MAX, src)
+                        .into_iter()
+                        .filter(|v| ast::enclosing_function(*v).is_none())
+                        .collect();
                 let [value] = top.as_slice() else {
                     return None;
                 };
@@ -745,7 +750,7 @@ impl<'t> Checker<'_, 't> {
         depth: u32,
     ) -> Option<&'static str> {
         let src = self.src;
-        let path = call.resolved_path(&self.imports).unwrap_or_default();
+        let path = call.resolved_path(self.imports).unwrap_or_default();
         let first = call.positional(0);
         let is_int = |n: Option<Node<'_>>| {
             n.is_some_and(|n| {

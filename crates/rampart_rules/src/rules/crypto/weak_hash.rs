@@ -70,7 +70,7 @@ impl StructuralRule for WeakHash {
         }
         let src = ctx.file.text.as_str();
         let root = ctx.tree.root_node();
-        let imports = Imports::collect(root, src, language);
+        let imports = ctx.imports();
         let resolver = StringResolver::new(root, src, language, ctx.settings);
         let wanted = |name: &str| {
             let lower = name.to_ascii_lowercase();
@@ -83,14 +83,14 @@ impl StructuralRule for WeakHash {
                     "new" | "create" | "getinstance" | "sum" | "createfromname"
                 )
         };
-        for call in ast::calls_named(root, src, language, wanted) {
-            let Some(hash) = weak_hash(&call, language, &imports, &resolver) else {
+        for call in ctx.calls_named(wanted) {
+            let Some(hash) = weak_hash(call, language, imports, &resolver) else {
                 continue;
             };
-            if language == Language::Python && not_for_security(&call, src) {
+            if language == Language::Python && not_for_security(call, src) {
                 continue;
             }
-            let inputs = hashed_inputs(&call, &hash, src);
+            let inputs = hashed_inputs(call, &hash, src);
             let password = inputs
                 .iter()
                 .find_map(|n| password_in(*n, src))
@@ -117,7 +117,7 @@ impl StructuralRule for WeakHash {
                 .is_some_and(|a| contains_string_literal(a));
             let shown = match (&call.path, literal_data) {
                 (Some(path), true) => format!("{path}(…)"),
-                _ => display(&call, src),
+                _ => display(call, src),
             };
             let builder = match &password {
                 Some(p) => Finding::builder(

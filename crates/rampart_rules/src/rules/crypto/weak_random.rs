@@ -75,9 +75,8 @@ impl StructuralRule for WeakRandom {
             return;
         }
         let src = ctx.file.text.as_str();
-        let root = ctx.tree.root_node();
-        let imports = Imports::collect(root, src, language);
-        let generators = generator_variables(root, src, language, &imports);
+        let imports = ctx.imports();
+        let generators = generator_variables(ctx, imports);
         let wanted = |name: &str| {
             let lower = name.to_ascii_lowercase();
             imports.get(name).is_some()
@@ -101,11 +100,11 @@ impl StructuralRule for WeakRandom {
                         | "doubles"
                 )
         };
-        for call in ast::calls_named(root, src, language, wanted) {
-            if !is_weak_random(&call, src, language, &imports, &generators) {
+        for call in ctx.calls_named(wanted) {
+            if !is_weak_random(call, src, language, imports, &generators) {
                 continue;
             }
-            let Some(use_) = security_use(&call, src) else {
+            let Some(use_) = security_use(call, src) else {
                 continue;
             };
             let (severity, confidence) = if use_.direct {
@@ -115,7 +114,7 @@ impl StructuralRule for WeakRandom {
             };
             let message = format!(
                 "`{}` is predictable but makes {}; use {}",
-                display(&call, src),
+                display(call, src),
                 use_.what,
                 secure_alternative(language)
             );
@@ -166,69 +165,77 @@ fn is_test_path(path: &str) -> bool {
 
 /// Variables holding a predictable generator: Java/C# `Random` (not `SecureRandom`), Go
 /// `rand.New(...)` from `math/rand`, Python `random.Random(...)`.
-fn generator_variables(
-    root: Node<'_>,
-    src: &str,
-    language: Language,
-    imports: &Imports,
-) -> FxHashSet<String> {
+fn generator_variables(ctx: &FileContext<'_>, imports: &Imports) -> FxHashSet<String> {
+    let (src, language) = (ctx.src(), ctx.language());
     let mut out = FxHashSet::default();
     let weak_type = |t: &str| {
         let t = t.trim();
         let last = t.rsplit('.').next().unwrap_or(t);
         last == "Random" && !t.contains("Secure")
     };
-    ast::walk(root, |n| match n.kind() {
-        // Java `Random rnd = ...`, fields and parameters; C# `Random rng`, `var rng = new Random()`.
-        "local_variable_declaration" | "field_declaration" | "variable_declaration" => {
-            let ty = n
-                .child_by_field_name("type")
-                .map(|t| ast::text(t, src))
-                .unwrap_or("");
-            for d in ast::descendants_of_kind(n, &["variable_declarator"]) {
-                let Some(name) = d.child_by_field_name("name") else {
+    let kinds = [
+        "local_variable_declaration",
+        "field_declaration",
+        "variable_declaration",
+        "formal_parameter",
+        "parameter",
+        "short_var_declaration",
+        "assignment",
+        "var_spec",
+    ];
+    for n in ctx.all_of_kind(&kinds) {
+        match n.kind() {
+            // Java `Random rnd = ...`, fields and parameters; C# `Random rng`, `var rng = new Random()`.
+            "local_variable_declaration" | "field_declaration" | "variable_declaration" => {
+                let ty = n
+                    .child_by_field_name("type")
+                    .map(|t| ast::text(t, src))
+                    .unwrap_or("");
+                for d in ctx.of_kind(n, &["variable_declarator"]) {
+                    let Some(name) = d.child_by_field_name("name") else {
+                        continue;
+                    };
+                    let value = ast::assignment_parts(d).map(|(_, v)| v);
+                    let created = value
+                        .and_then(|v| ast::call(v, src, language))
+                        .is_some_and(|c| c.constructor && weak_type(&c.name));
+                    // `Random rng = new SecureRandom();` holds a secure generator.
+                    let secure = value.is_some_and(|v| ast::text(v, src).contains("Secure"));
+                    if (weak_type(ty) && !secure) || created {
+                        out.insert(ast::text(name, src).to_string());
+                    }
+                }
+            }
+            "formal_parameter" | "parameter" => {
+                let ty = n
+                    .child_by_field_name("type")
+                    .map(|t| ast::text(t, src))
+                    .unwrap_or("");
+                if weak_type(ty) {
+                    if let Some(name) = n.child_by_field_name("name") {
+                        out.insert(ast::text(name, src).to_string());
+                    }
+                }
+            }
+            // Go `r := rand.New(rand.NewSource(...))`, Python `rng = random.Random(42)`.
+            "short_var_declaration" | "assignment" | "var_spec" => {
+                let Some((target, value)) = ast::assignment_parts(n) else {
                     continue;
                 };
-                let value = ast::assignment_parts(d).map(|(_, v)| v);
-                let created = value
-                    .and_then(|v| ast::call(v, src, language))
-                    .is_some_and(|c| c.constructor && weak_type(&c.name));
-                // `Random rng = new SecureRandom();` holds a secure generator.
-                let secure = value.is_some_and(|v| ast::text(v, src).contains("Secure"));
-                if (weak_type(ty) && !secure) || created {
-                    out.insert(ast::text(name, src).to_string());
+                let Some(c) = ast::call(value, src, language) else {
+                    continue;
+                };
+                let path = c.resolved_path(imports).unwrap_or_default();
+                if matches!(
+                    path.as_str(),
+                    "math/rand.New" | "math/rand/v2.New" | "random.Random"
+                ) {
+                    out.insert(ast::text(target, src).to_string());
                 }
             }
+            _ => {}
         }
-        "formal_parameter" | "parameter" => {
-            let ty = n
-                .child_by_field_name("type")
-                .map(|t| ast::text(t, src))
-                .unwrap_or("");
-            if weak_type(ty) {
-                if let Some(name) = n.child_by_field_name("name") {
-                    out.insert(ast::text(name, src).to_string());
-                }
-            }
-        }
-        // Go `r := rand.New(rand.NewSource(...))`, Python `rng = random.Random(42)`.
-        "short_var_declaration" | "assignment" | "var_spec" => {
-            let Some((target, value)) = ast::assignment_parts(n) else {
-                return;
-            };
-            let Some(c) = ast::call(value, src, language) else {
-                return;
-            };
-            let path = c.resolved_path(imports).unwrap_or_default();
-            if matches!(
-                path.as_str(),
-                "math/rand.New" | "math/rand/v2.New" | "random.Random"
-            ) {
-                out.insert(ast::text(target, src).to_string());
-            }
-        }
-        _ => {}
-    });
+    }
     out
 }
 

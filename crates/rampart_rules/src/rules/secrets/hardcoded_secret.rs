@@ -71,21 +71,18 @@ impl StructuralRule for HardcodedSecret {
         let src = ctx.file.text.as_str();
         let language = ctx.file.language;
         let in_tests = detect::is_test_path(&ctx.file.rel_path);
-        ast::walk(ctx.tree.root_node(), |node| {
-            if !ast::is_string_literal(node) {
-                return;
-            }
+        for node in ctx.all_of_kind(ast::STRING_LITERAL_KINDS) {
             let Some(hit) = judge(node, src, language) else {
-                return;
+                continue;
             };
             if allowlisted(ctx, node) {
-                return;
+                continue;
             }
             let example = in_example_context(node, src);
             // Sample payloads and test suites hold made-up passwords (`password="secret123"` for a
             // throwaway user); only a real credential format still counts there.
             if (example || in_tests) && !hit.known_format {
-                return;
+                continue;
             }
             let (mut severity, mut confidence) = (hit.severity, hit.confidence);
             if in_tests || example {
@@ -104,7 +101,7 @@ impl StructuralRule for HardcodedSecret {
                 .anchor(hit.anchor)
                 .build(),
             );
-        });
+        }
     }
 }
 
@@ -894,11 +891,7 @@ mod tests {
         let file = SourceFile::from_text("tests/test_login.py", Language::Python, code);
         let parsed = rampart_syntax::parse(Language::Python, code).expect("parses");
         let settings = ProjectSettings::default();
-        let ctx = FileContext {
-            file: &file,
-            tree: &parsed.tree,
-            settings: &settings,
-        };
+        let ctx = FileContext::new(&file, &parsed.tree, &settings);
         let mut out = Vec::new();
         RULE.check(&ctx, &mut out);
         assert_eq!(

@@ -80,7 +80,7 @@ impl StructuralRule for InsecureCookie {
             return;
         }
         let mut issues = Vec::new();
-        ast::walk(root, |node| match language {
+        ctx.walk(root, |node| match language {
             Language::Python => python(node, src, &mut issues),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 javascript(node, src, language, &mut issues)

@@ -136,7 +136,7 @@ impl StructuralRule for InsecureSessionCookie {
             return;
         }
         let mut settings = Vec::new();
-        ast::walk(ctx.tree.root_node(), |node| match language {
+        ctx.walk(ctx.root(), |node| match language {
             Language::Python => python(node, src, &mut settings),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 javascript(node, src, &mut settings)
@@ -1014,11 +1014,7 @@ mod tests {
             panic!("case parses");
         };
         let settings = rampart_syntax::ProjectSettings::default();
-        let ctx = FileContext {
-            file: &file,
-            tree: &parsed.tree,
-            settings: &settings,
-        };
+        let ctx = FileContext::new(&file, &parsed.tree, &settings);
         let mut f = Vec::new();
         RULE.check(&ctx, &mut f);
         assert_eq!(f.len(), 1);

@@ -120,7 +120,7 @@ impl StructuralRule for TlsVerificationDisabled {
         }
         // Test suites talk to local servers with throwaway certificates.
         let in_tests = is_test_path(&ctx.file.rel_path);
-        ast::walk(root, |node| {
+        ctx.walk(root, |node| {
             let message = match language {
                 Language::Python => python(node, src),
                 Language::JavaScript | Language::TypeScript | Language::Tsx => {
