@@ -347,7 +347,7 @@ fn process_file(
     out.iac = rampart_iac::prepare(&file, &parsed.tree);
     lap(2, &mut out);
     if Language::APPLICATION.contains(&file.language) {
-        let facts = rampart_app::extract(&file, &parsed.tree);
+        let facts = rampart_app::extract(&ctx);
         out.app = (!facts.is_empty()).then_some(facts);
     }
     lap(3, &mut out);
@@ -497,7 +497,12 @@ pub fn routes(paths: &[PathBuf]) -> Result<rampart_app::AppModel> {
             )
             .ok()?;
             let parsed = rampart_syntax::parse(file.language, &file.text).ok()?;
-            Some(rampart_app::extract(&file, &parsed.tree))
+            let settings = ProjectSettings::default();
+            Some(rampart_app::extract(&FileContext::new(
+                &file,
+                &parsed.tree,
+                &settings,
+            )))
         })
         .collect();
     Ok(rampart_app::AppModel::build(facts))

@@ -2,7 +2,8 @@
 //! snapshot-tested, and the model rules' verdicts on them.
 
 use rampart_app::{check, extract, AppModel};
-use rampart_syntax::SourceFile;
+use rampart_rules::FileContext;
+use rampart_syntax::{ProjectSettings, SourceFile};
 use std::path::{Path, PathBuf};
 
 fn fixture_root() -> PathBuf {
@@ -39,7 +40,11 @@ fn model(framework: &str, variant: &str) -> AppModel {
                 .replace('\\', "/");
             let file = SourceFile::read(p, rel, language, u64::MAX).ok()?;
             let parsed = rampart_syntax::parse(language, &file.text).ok()?;
-            Some(extract(&file, &parsed.tree))
+            Some(extract(&FileContext::new(
+                &file,
+                &parsed.tree,
+                &ProjectSettings::default(),
+            )))
         })
         .collect();
     AppModel::build(facts)
@@ -103,7 +108,11 @@ fn truncated_files_never_panic() {
             let Ok(parsed) = rampart_syntax::parse(language, prefix) else {
                 continue;
             };
-            let m = AppModel::build(vec![extract(&file, &parsed.tree)]);
+            let m = AppModel::build(vec![extract(&FileContext::new(
+                &file,
+                &parsed.tree,
+                &ProjectSettings::default(),
+            ))]);
             check(&m);
         }
     }

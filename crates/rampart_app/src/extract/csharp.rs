@@ -6,6 +6,7 @@ use crate::classify::{is_auth_name, is_rate_limit_name, is_write_call};
 use crate::model::{join_path, Control, FileFacts, Global, Route, RouteParam};
 use rampart_core::Language;
 use rampart_rules::ast;
+use rampart_rules::FileContext;
 use rampart_syntax::SourceFile;
 use tree_sitter::Node;
 
@@ -50,14 +51,14 @@ fn attributes<'t>(decl: Node<'t>, src: &str) -> Vec<(String, Option<String>, Nod
     out
 }
 
-pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
-    controllers(file, root, facts);
-    minimal_apis(file, root, facts);
+pub fn extract(ctx: &FileContext<'_>, facts: &mut FileFacts) {
+    controllers(ctx, facts);
+    minimal_apis(ctx, facts);
 }
 
-fn controllers(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
-    let src = file.text.as_str();
-    for class in ast::descendants_of_kind(root, &["class_declaration"]) {
+fn controllers(ctx: &FileContext<'_>, facts: &mut FileFacts) {
+    let (file, src) = (ctx.file, ctx.src());
+    for class in ctx.all_of_kind(&["class_declaration"]) {
         let class_attrs = attributes(class, src);
         let name = class
             .child_by_field_name("name")
@@ -160,9 +161,9 @@ fn controllers(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
     }
 }
 
-fn minimal_apis(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
-    let src = file.text.as_str();
-    for c in ast::calls_named(root, src, CS, |n| {
+fn minimal_apis(ctx: &FileContext<'_>, facts: &mut FileFacts) {
+    let (file, src) = (ctx.file, ctx.src());
+    for c in ctx.calls_named(|n| {
         MAPS.iter().any(|(m, _)| *m == n)
             || matches!(
                 n,
@@ -253,7 +254,7 @@ fn minimal_apis(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
         }
         facts.routes.push(r);
     }
-    for a in ast::descendants_of_kind(root, &["assignment_expression"]) {
+    for a in ctx.all_of_kind(&["assignment_expression"]) {
         let t = ast::text(a, src);
         if t.contains("FallbackPolicy") && t.contains("RequireAuthenticatedUser") {
             facts

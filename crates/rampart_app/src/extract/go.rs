@@ -6,6 +6,7 @@ use crate::classify::{is_auth_check_call, is_auth_name, is_rate_limit_name, is_w
 use crate::model::{join_path, Control, FileFacts, Global, Route, RouteParam};
 use rampart_core::Language;
 use rampart_rules::ast::{self, Call, Imports};
+use rampart_rules::FileContext;
 use rampart_syntax::SourceFile;
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -49,18 +50,16 @@ fn framework(imports: &Imports) -> &'static str {
     }
 }
 
-pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
-    let src = file.text.as_str();
-    let imports = Imports::collect(root, src, GO);
-    let fw = framework(&imports);
-    let funcs: HashMap<&str, Node<'_>> = ast::descendants_of_kind(root, &["function_declaration"])
+pub fn extract(ctx: &FileContext<'_>, facts: &mut FileFacts) {
+    let (file, src) = (ctx.file, ctx.src());
+    let fw = framework(ctx.imports());
+    let funcs: HashMap<&str, Node<'_>> = ctx
+        .all_of_kind(&["function_declaration"])
         .into_iter()
         .filter_map(|f| Some((ast::text(f.child_by_field_name("name")?, src), f)))
         .collect();
     let mut prefixes: HashMap<String, (String, Option<String>)> = HashMap::new();
-    for c in ast::calls_named(root, src, GO, |n| {
-        METHODS.contains(&n) || n == "Use" || n == "Group"
-    }) {
+    for c in ctx.calls_named(|n| METHODS.contains(&n) || n == "Use" || n == "Group") {
         let Some(recv) = c.receiver else { continue };
         match c.name.as_str() {
             "Group" => {
@@ -109,7 +108,7 @@ pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
                 }
             }
             _ => {
-                if let Some(r) = route(file, &c, recv, fw, &funcs, &prefixes) {
+                if let Some(r) = route(file, c, recv, fw, &funcs, &prefixes) {
                     facts.routes.push(r);
                 }
             }

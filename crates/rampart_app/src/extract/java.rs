@@ -6,7 +6,7 @@ use crate::classify::{is_rate_limit_name, is_write_call};
 use crate::model::{join_path, AccessRule, FileFacts, Route, RouteParam};
 use rampart_core::Language;
 use rampart_rules::ast;
-use rampart_syntax::SourceFile;
+use rampart_rules::FileContext;
 use tree_sitter::Node;
 
 struct Annotation<'t> {
@@ -73,9 +73,9 @@ const MAPPINGS: &[(&str, &str)] = &[
 ];
 const AUTH_ANNOTATIONS: &[&str] = &["PreAuthorize", "Secured", "RolesAllowed", "PostAuthorize"];
 
-pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
-    let src = file.text.as_str();
-    for class in ast::descendants_of_kind(root, &["class_declaration"]) {
+pub fn extract(ctx: &FileContext<'_>, facts: &mut FileFacts) {
+    let (file, src) = (ctx.file, ctx.src());
+    for class in ctx.all_of_kind(&["class_declaration"]) {
         let class_ann = annotations(class, src);
         if !class_ann
             .iter()
@@ -176,8 +176,8 @@ pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
             facts.routes.push(r);
         }
     }
-    servlets(file, root, facts);
-    access_rules(file, root, facts);
+    servlets(ctx, facts);
+    access_rules(ctx, facts);
 }
 
 const SERVLET_METHODS: &[(&str, &str)] = &[
@@ -191,9 +191,9 @@ const SERVLET_METHODS: &[(&str, &str)] = &[
 
 /// `@WebServlet("/x")` servlets (one route per `doGet`/`doPost`/...) and `@WebFilter` filters
 /// that reject unauthenticated requests.
-fn servlets(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
-    let src = file.text.as_str();
-    for class in ast::descendants_of_kind(root, &["class_declaration"]) {
+fn servlets(ctx: &FileContext<'_>, facts: &mut FileFacts) {
+    let (file, src) = (ctx.file, ctx.src());
+    for class in ctx.all_of_kind(&["class_declaration"]) {
         let ann = annotations(class, src);
         let Some(a) = ann
             .iter()
@@ -327,10 +327,10 @@ const MATCHERS: &[&str] = &[
 
 /// `http.authorizeHttpRequests(a -> a.requestMatchers("/api/public/**").permitAll()
 /// .anyRequest().authenticated())`: access rules in declaration order.
-fn access_rules(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
-    let src = file.text.as_str();
+fn access_rules(ctx: &FileContext<'_>, facts: &mut FileFacts) {
+    let (file, src) = (ctx.file, ctx.src());
     let mut rules: Vec<(usize, AccessRule)> = Vec::new();
-    for c in ast::calls_named(root, src, Language::Java, |n| {
+    for c in ctx.calls_named(|n| {
         matches!(
             n,
             "permitAll"

@@ -6,6 +6,7 @@ use crate::classify::{
 };
 use crate::model::{join_path, Control, FileFacts, Global, Mount, Route, RouteParam};
 use rampart_rules::ast::{self, Call, Imports};
+use rampart_rules::FileContext;
 use rampart_syntax::SourceFile;
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -61,20 +62,16 @@ fn framework(imports: &Imports) -> &'static str {
     }
 }
 
-pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
-    let src = file.text.as_str();
-    let lang = file.language;
-    let imports = Imports::collect(root, src, lang);
-    let fw = framework(&imports);
-    let modules = relative_imports(root, src, lang);
-    for c in ast::calls_named(root, src, lang, |n| {
-        METHODS.contains(&n) || n == "use" || n == "register"
-    }) {
+pub fn extract(ctx: &FileContext<'_>, facts: &mut FileFacts) {
+    let (file, src) = (ctx.file, ctx.src());
+    let fw = framework(ctx.imports());
+    let modules = relative_imports(ctx);
+    for c in ctx.calls_named(|n| METHODS.contains(&n) || n == "use" || n == "register") {
         if c.constructor {
             continue;
         }
         match c.name.as_str() {
-            "use" => use_call(file, &c, &modules, facts),
+            "use" => use_call(file, c, &modules, facts),
             "register" => {
                 let t = c.positional(0).map(|a| ast::text(a, src)).unwrap_or("");
                 if t.contains("rate-limit") || t.contains("rateLimit") {
@@ -90,14 +87,14 @@ pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
                 }
             }
             _ => {
-                if let Some(r) = route_call(file, root, &c, fw) {
+                if let Some(r) = route_call(ctx, c, fw) {
                     facts.routes.push(r);
                 }
             }
         }
     }
-    nextjs(file, root, facts);
-    nestjs(file, root, facts);
+    nextjs(ctx, facts);
+    nestjs(ctx, facts);
 }
 
 /// A decorator's name and first string argument: `@Get(':id')` → (`Get`, `:id`).
@@ -126,8 +123,8 @@ const NEST_METHODS: &[(&str, &str)] = &[
 
 /// NestJS controllers: `@Controller('users')` classes, `@Get(':id')` methods, guards
 /// (`@UseGuards(JwtAuthGuard)`), `@Public()`, `@Throttle()`; `useGlobalGuards` and `APP_GUARD`.
-fn nestjs(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
-    let src = file.text.as_str();
+fn nestjs(ctx: &FileContext<'_>, facts: &mut FileFacts) {
+    let (file, src) = (ctx.file, ctx.src());
     if !src.contains("@nestjs") && !src.contains("@Controller") && !src.contains("APP_GUARD") {
         return;
     }
@@ -140,7 +137,7 @@ fn nestjs(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
         evidence,
         file: file.rel_path.clone(),
     };
-    for c in ast::calls_named(root, src, file.language, |n| n == "useGlobalGuards") {
+    for c in ctx.calls_named(|n| n == "useGlobalGuards") {
         let t = ast::text(c.node, src);
         if is_auth_name(t.trim_start_matches("app.useGlobalGuards")) {
             facts
@@ -148,7 +145,7 @@ fn nestjs(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
                 .push(global(Control::Auth, short(c.node, src)));
         }
     }
-    for obj in ast::descendants_of_kind(root, &["object"]) {
+    for obj in ctx.all_of_kind(&["object"]) {
         let t = ast::text(obj, src);
         if t.contains("APP_GUARD") {
             if t.contains("Throttler") {
@@ -160,7 +157,7 @@ fn nestjs(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
             }
         }
     }
-    for class in ast::descendants_of_kind(root, &["class_declaration"]) {
+    for class in ctx.all_of_kind(&["class_declaration"]) {
         let mut class_decos: Vec<Node<'_>> = ast::named_children(class)
             .into_iter()
             .filter(|c| c.kind() == "decorator")
@@ -254,7 +251,8 @@ fn literal_path(node: Node<'_>, src: &str) -> Option<String> {
     ast::string_value(node, src).filter(|p| p.starts_with('/') || p == "*")
 }
 
-fn route_call(file: &SourceFile, root: Node<'_>, c: &Call<'_>, fw: &'static str) -> Option<Route> {
+fn route_call(ctx: &FileContext<'_>, c: &Call<'_>, fw: &'static str) -> Option<Route> {
+    let file = ctx.file;
     let src = file.text.as_str();
     let lang = file.language;
     let recv = c.receiver?;
@@ -309,7 +307,7 @@ fn route_call(file: &SourceFile, root: Node<'_>, c: &Call<'_>, fw: &'static str)
         body_facts(&mut r, handler, src);
     } else {
         r.handler = short(handler, src);
-        if let Some(def) = local_function(root, ast::text(handler, src), src) {
+        if let Some(def) = local_function(ctx, ast::text(handler, src)) {
             r.handler_span = Some(span(file, def));
             body_facts(&mut r, def, src);
         }
@@ -342,11 +340,12 @@ fn unwrap_wrapper<'t>(n: Node<'t>, src: &str, lang: rampart_core::Language) -> N
 
 /// A function declared in this file under `name` (`function createUser(req, res) {}`,
 /// `const createUser = async (req, res) => {}`).
-fn local_function<'t>(root: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
+fn local_function<'t>(ctx: &FileContext<'t>, name: &str) -> Option<Node<'t>> {
+    let src = ctx.src();
     if name.contains('.') || name.is_empty() {
         return None;
     }
-    for n in ast::descendants_of_kind(root, &["function_declaration", "variable_declarator"]) {
+    for n in ctx.all_of_kind(&["function_declaration", "variable_declarator"]) {
         let Some(id) = n.child_by_field_name("name") else {
             continue;
         };
@@ -508,13 +507,10 @@ fn router_module(
 
 /// Local names bound to relative modules: `const users = require('./routes/users')`,
 /// `import users from './routes/users'`.
-fn relative_imports(
-    root: Node<'_>,
-    src: &str,
-    lang: rampart_core::Language,
-) -> HashMap<String, String> {
+fn relative_imports(ctx: &FileContext<'_>) -> HashMap<String, String> {
+    let (src, lang) = (ctx.src(), ctx.language());
     let mut out = HashMap::new();
-    for n in ast::descendants_of_kind(root, &["variable_declarator", "import_statement"]) {
+    for n in ctx.all_of_kind(&["variable_declarator", "import_statement"]) {
         if n.kind() == "variable_declarator" {
             let (Some(name), Some(value)) = (
                 n.child_by_field_name("name"),
@@ -654,8 +650,8 @@ fn body_facts(r: &mut Route, func: Node<'_>, src: &str) {
 
 /// Next.js API routes: `pages/api/**` default exports and `app/**/route.ts` method exports;
 /// `middleware.ts` that checks a session covers the routes its matcher names.
-fn nextjs(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
-    let src = file.text.as_str();
+fn nextjs(ctx: &FileContext<'_>, facts: &mut FileFacts) {
+    let (file, root, src) = (ctx.file, ctx.root(), ctx.src());
     let path = &file.rel_path;
     let stem = path.rsplit_once('.').map_or(path.as_str(), |(s, _)| s);
     let file_name = stem.rsplit('/').next().unwrap_or(stem);
@@ -690,7 +686,7 @@ fn nextjs(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
         return;
     };
     let url = join_path("", &next_segments(&url));
-    for export in ast::descendants_of_kind(root, &["export_statement"]) {
+    for export in ctx.all_of_kind(&["export_statement"]) {
         let decl = export.child_by_field_name("declaration");
         let default = ast::text(export, src).starts_with("export default");
         let (method, func) = match decl {

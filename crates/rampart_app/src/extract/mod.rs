@@ -8,28 +8,27 @@ mod python;
 
 use crate::model::FileFacts;
 use rampart_core::{Language, Span};
-use rampart_rules::ast;
+use rampart_rules::{ast, FileContext};
 use rampart_syntax::SourceFile;
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 /// The routes a file declares and the protections it installs.
-pub fn extract(file: &SourceFile, tree: &Tree) -> FileFacts {
+pub fn extract(ctx: &FileContext<'_>) -> FileFacts {
     let mut facts = FileFacts {
-        path: file.rel_path.clone(),
+        path: ctx.file.rel_path.clone(),
         ..FileFacts::default()
     };
-    let root = tree.root_node();
-    match file.language {
-        Language::Python => python::extract(file, root, &mut facts),
+    match ctx.language() {
+        Language::Python => python::extract(ctx, &mut facts),
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            javascript::extract(file, root, &mut facts)
+            javascript::extract(ctx, &mut facts)
         }
-        Language::Java => java::extract(file, root, &mut facts),
-        Language::CSharp => csharp::extract(file, root, &mut facts),
-        Language::Go => go::extract(file, root, &mut facts),
+        Language::Java => java::extract(ctx, &mut facts),
+        Language::CSharp => csharp::extract(ctx, &mut facts),
+        Language::Go => go::extract(ctx, &mut facts),
         _ => {}
     }
-    facts.creates_app = creates_app(file, root);
+    facts.creates_app = creates_app(ctx);
     facts
 }
 
@@ -57,9 +56,8 @@ const APP_CREATORS: &[&str] = &[
     "create",
 ];
 
-fn creates_app(file: &SourceFile, root: Node<'_>) -> bool {
-    let src = file.text.as_str();
-    ast::calls_named(root, src, file.language, |n| APP_CREATORS.contains(&n))
+fn creates_app(ctx: &FileContext<'_>) -> bool {
+    ctx.calls_named(|n| APP_CREATORS.contains(&n))
         .iter()
         .any(|c| {
             let path = c.path.as_deref().unwrap_or(&c.name);

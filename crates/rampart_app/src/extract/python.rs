@@ -7,6 +7,7 @@ use crate::classify::{
 use crate::model::{Control, FileFacts, Global, Route, RouteParam, UrlPattern};
 use rampart_core::Language;
 use rampart_rules::ast::{self, Call, Imports};
+use rampart_rules::FileContext;
 use rampart_syntax::SourceFile;
 use tree_sitter::Node;
 
@@ -67,16 +68,15 @@ fn framework(imports: &Imports) -> &'static str {
     }
 }
 
-pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
-    let src = file.text.as_str();
-    let imports = Imports::collect(root, src, PY);
-    let fw = framework(&imports);
-    let flask_apps = app_objects(root, src);
+pub fn extract(ctx: &FileContext<'_>, facts: &mut FileFacts) {
+    let (file, src) = (ctx.file, ctx.src());
+    let fw = framework(ctx.imports());
+    let flask_apps = app_objects(ctx);
     let views_file = {
         let name = file.rel_path.rsplit('/').next().unwrap_or("");
         name.contains("views") || name.contains("viewsets") || file.rel_path.contains("/views/")
     };
-    for def in ast::descendants_of_kind(root, &["function_definition", "class_definition"]) {
+    for def in ctx.all_of_kind(&["function_definition", "class_definition"]) {
         let decos = decorators(def, src);
         if def.kind() == "class_definition" {
             django_class(file, def, &decos, facts);
@@ -115,16 +115,16 @@ pub fn extract(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
             None => {}
         }
     }
-    registered_routes(file, root, fw, facts);
-    router_prefixes(root, src, facts);
-    module_settings(file, root, facts);
+    registered_routes(ctx, fw, facts);
+    router_prefixes(ctx, facts);
+    module_settings(ctx, facts);
 }
 
 /// Routes registered by call: Flask `app.add_url_rule("/x", view_func=f, methods=[...])`,
 /// Starlette `Route("/x", endpoint=f, methods=[...])`.
-fn registered_routes(file: &SourceFile, root: Node<'_>, fw: &'static str, facts: &mut FileFacts) {
-    let src = file.text.as_str();
-    for c in ast::calls_named(root, src, PY, |n| n == "add_url_rule" || n == "Route") {
+fn registered_routes(ctx: &FileContext<'_>, fw: &'static str, facts: &mut FileFacts) {
+    let (file, src) = (ctx.file, ctx.src());
+    for c in ctx.calls_named(|n| n == "add_url_rule" || n == "Route") {
         let Some(path) = c
             .positional(0)
             .or_else(|| c.keyword("rule"))
@@ -164,7 +164,8 @@ fn registered_routes(file: &SourceFile, root: Node<'_>, fw: &'static str, facts:
         }
         let view_name = ast::dotted_path(view, src, PY).unwrap_or_default();
         r.handler = view_name.clone();
-        let def = ast::descendants_of_kind(root, &["function_definition"])
+        let def = ctx
+            .all_of_kind(&["function_definition"])
             .into_iter()
             .find(|d| name_of(*d, src) == last(&view_name));
         if let Some(def) = def {
@@ -186,8 +187,9 @@ fn registered_routes(file: &SourceFile, root: Node<'_>, fw: &'static str, facts:
 
 /// `router = APIRouter(prefix="/orders")`, `bp = Blueprint("admin", __name__,
 /// url_prefix="/admin")`: the prefix of every route declared on them in this file.
-fn router_prefixes(root: Node<'_>, src: &str, facts: &mut FileFacts) {
-    for c in ast::calls_named(root, src, PY, |n| n == "APIRouter" || n == "Blueprint") {
+fn router_prefixes(ctx: &FileContext<'_>, facts: &mut FileFacts) {
+    let src = ctx.src();
+    for c in ctx.calls_named(|n| n == "APIRouter" || n == "Blueprint") {
         let Some(prefix) = c
             .keyword("prefix")
             .or_else(|| c.keyword("url_prefix"))
@@ -215,11 +217,10 @@ fn name_of(def: Node<'_>, src: &str) -> String {
 }
 
 /// Names assigned a `Flask(...)`/`FastAPI(...)` application: their hooks cover every route.
-fn app_objects(root: Node<'_>, src: &str) -> Vec<String> {
+fn app_objects(ctx: &FileContext<'_>) -> Vec<String> {
+    let src = ctx.src();
     let mut out = Vec::new();
-    for c in ast::calls_named(root, src, PY, |n| {
-        matches!(n, "Flask" | "FastAPI" | "Quart" | "Starlette")
-    }) {
+    for c in ctx.calls_named(|n| matches!(n, "Flask" | "FastAPI" | "Quart" | "Starlette")) {
         if let Some(ast::Destination::Variable(v)) =
             ast::destination(c.node, src, ast::Climb::Value)
         {
@@ -738,8 +739,8 @@ fn django_class(file: &SourceFile, class: Node<'_>, decos: &[Deco<'_>], facts: &
 }
 
 /// URL patterns, limiter defaults and settings that protect every route.
-fn module_settings(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
-    let src = file.text.as_str();
+fn module_settings(ctx: &FileContext<'_>, facts: &mut FileFacts) {
+    let (file, src) = (ctx.file, ctx.src());
     let global = |control, evidence: String| Global {
         control,
         family: "python",
@@ -749,7 +750,7 @@ fn module_settings(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
         evidence,
         file: file.rel_path.clone(),
     };
-    for c in ast::calls_named(root, src, PY, |n| {
+    for c in ctx.calls_named(|n| {
         matches!(
             n,
             "path"
@@ -848,7 +849,7 @@ fn module_settings(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
         }
     }
     // Django settings: middleware and DRF defaults are strings in lists and dicts.
-    for pair in ast::descendants_of_kind(root, &["pair"]) {
+    for pair in ctx.all_of_kind(&["pair"]) {
         let (Some(k), Some(v)) = (
             pair.child_by_field_name("key"),
             pair.child_by_field_name("value"),
@@ -871,7 +872,14 @@ fn module_settings(file: &SourceFile, root: Node<'_>, facts: &mut FileFacts) {
                 .push(global(Control::RateLimit, format!("REST_FRAMEWORK {key}")));
         }
     }
-    for s in ast::descendants_of_kind(root, &["string"]) {
+    // Only settings modules name these middlewares: skip the string walk elsewhere.
+    if !["LoginRequiredMiddleware", "axes", "Axes"]
+        .iter()
+        .any(|w| src.contains(w))
+    {
+        return;
+    }
+    for s in ctx.all_of_kind(&["string"]) {
         let Some(v) = ast::string_value(s, src) else {
             continue;
         };

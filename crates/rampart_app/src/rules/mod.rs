@@ -47,7 +47,12 @@ pub(crate) mod testing {
                     .unwrap_or(Language::Python);
                 let file = SourceFile::from_text(path, language, code);
                 let parsed = rampart_syntax::parse(language, code).expect("case parses");
-                extract(&file, &parsed.tree)
+                let settings = rampart_syntax::ProjectSettings::default();
+                extract(&rampart_rules::FileContext::new(
+                    &file,
+                    &parsed.tree,
+                    &settings,
+                ))
             })
             .collect();
         AppModel::build(facts)
