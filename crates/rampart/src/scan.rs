@@ -40,6 +40,8 @@ struct FileOutput {
     analyzed: bool,
     /// CPU time per stage of this file: read, parse, structural rules, app facts, lowering.
     timings: [Duration; 5],
+    /// Time per structural rule, measured only when timings are printed.
+    rule_timings: Vec<(&'static str, Duration)>,
 }
 
 /// Names of the per-file stages in [`FileOutput::timings`].
@@ -78,10 +80,17 @@ impl Timings {
         self.last = now;
     }
 
-    fn file_stages(&self, totals: &[Duration; 5]) {
+    fn file_stages(&self, totals: &[Duration; 5], rules: &HashMap<&'static str, Duration>) {
         if self.enabled {
             for (name, d) in FILE_STAGES.iter().zip(totals) {
                 eprintln!("timing:   {name:<26} {:>8.3} s cpu", d.as_secs_f64());
+                if *name == "structural rules" {
+                    let mut by_rule: Vec<_> = rules.iter().collect();
+                    by_rule.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+                    for (rule, d) in by_rule.iter().take(10) {
+                        eprintln!("timing:     {rule:<24} {:>8.3} s cpu", d.as_secs_f64());
+                    }
+                }
             }
         }
     }
@@ -202,7 +211,7 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
         .par_iter()
         .filter(|c| c.language.is_analyzed())
         .map(|c| {
-            let out = process_file(c, max_size, &settings, run_taint);
+            let out = process_file(c, max_size, &settings, run_taint, timings.enabled);
             progress.inc();
             (c.rel_path.clone(), out)
         })
@@ -218,9 +227,13 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
     let mut suppressions: HashMap<String, Vec<Suppression>> = HashMap::new();
     let mut stats = ScanStats::default();
     let mut stage_totals = [Duration::ZERO; 5];
+    let mut rule_totals: HashMap<&'static str, Duration> = HashMap::new();
     for (path, out) in outputs {
         for (total, d) in stage_totals.iter_mut().zip(out.timings) {
             *total += d;
+        }
+        for (rule, d) in out.rule_timings {
+            *rule_totals.entry(rule).or_default() += d;
         }
         if out.analyzed {
             stats.files_scanned += 1;
@@ -237,7 +250,7 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
             suppressions.insert(path, out.suppressions);
         }
     }
-    timings.file_stages(&stage_totals);
+    timings.file_stages(&stage_totals, &rule_totals);
     findings.extend(rampart_iac::check(&iac_models));
     drop(iac_models);
     timings.phase("infrastructure rules");
@@ -294,6 +307,7 @@ fn process_file(
     max_size: u64,
     settings: &ProjectSettings,
     lower_ir: bool,
+    time_rules: bool,
 ) -> FileOutput {
     let mut out = FileOutput::default();
     let mut clock = Instant::now();
@@ -341,7 +355,11 @@ fn process_file(
     let ctx = FileContext::new(&file, &parsed.tree, settings);
     for rule in rampart_rules::structural_rules() {
         if rule.meta().supports(file.language) {
+            let started = time_rules.then(Instant::now);
             rule.check(&ctx, &mut out.findings);
+            if let Some(t) = started {
+                out.rule_timings.push((rule.meta().id, t.elapsed()));
+            }
         }
     }
     out.iac = rampart_iac::prepare(&file, &parsed.tree);
