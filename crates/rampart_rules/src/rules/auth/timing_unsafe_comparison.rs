@@ -67,6 +67,13 @@ impl StructuralRule for TimingUnsafeComparison {
         {
             return;
         }
+        if is_test_code(ctx) {
+            return;
+        }
+        // `token` alone is ambiguous: parsers, lexers and ORMs are full of tokens that are not
+        // credentials. It counts in files that deal with authentication.
+        let tokens_are_credentials = !LEXER_MARKERS.iter().any(|m| src.contains(m))
+            && AUTH_MARKERS.iter().any(|m| lower.contains(m));
         let mut pairs: Vec<(Node<'_>, Node<'_>, Node<'_>)> = Vec::new();
         for n in ctx.all_of_kind(&["comparison_operator", "binary_expression"]) {
             let (a, b) = if n.kind() == "comparison_operator" {
@@ -124,11 +131,22 @@ impl StructuralRule for TimingUnsafeComparison {
             pairs.push((call.node, operands.0, operands.1));
         }
         for (node, a, b) in pairs {
+            // Both sides must be values a secret could be: not a literal, a length, `None`.
+            if !comparable(a, src) || !comparable(b, src) || in_equality_method(node, src) {
+                continue;
+            }
             let secret = match (secret_name(a, src), secret_name(b, src)) {
-                (Some(s), _) if comparable(b, src) => s,
-                (_, Some(s)) if comparable(a, src) => s,
+                (Some(s), _) if !is_confirmation(b, src) => s,
+                (_, Some(s)) if !is_confirmation(a, src) => s,
                 _ => continue,
             };
+            if only_token(&secret)
+                && !tokens_are_credentials
+                && !names_a_credential(a, src)
+                && !names_a_credential(b, src)
+            {
+                continue;
+            }
             out.push(
                 finding(
                     &TIMING_UNSAFE_COMPARISON,
@@ -164,8 +182,138 @@ const SECRET_WORDS: &[&str] = &[
     "csrf",
     "xsrf",
 ];
+/// Text that marks a tokenizer or parser, where `token` means a lexical token.
+const LEXER_MARKERS: &[&str] = &[
+    "lexer",
+    "Lexer",
+    "tokenize",
+    "Tokenizer",
+    "TokenType",
+    "token.type",
+    "token_type ==",
+    "getTokenBefore",
+    "getTokenAfter",
+    "getFirstToken",
+    "getLastToken",
+    "sourceCode",
+    "TOKEN_",
+];
+
+/// Lowercase text that marks code dealing with authentication.
+const AUTH_MARKERS: &[&str] = &[
+    "authent", "authoriz", "request.", "req.", "headers", "login", "jwt", "bearer", "csrf",
+    "verify", "reset", "password", "apikey", "api_key", "oauth",
+];
+
+/// Whether the only secret word of `name` is `token` (ambiguous: lexers and ORMs have them).
+fn only_token(name: &str) -> bool {
+    let ws = ast::words(name);
+    ws.iter().any(|w| w == "token" || w == "tokens")
+        && !ws
+            .iter()
+            .any(|w| SECRET_WORDS.contains(&w.as_str()) && w != "token")
+        && !ws.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "auth" | "access" | "refresh" | "reset" | "api" | "bearer" | "session" | "jwt"
+            )
+        })
+}
+
+/// An operand named as the credential a guess is checked against (`expectedToken`,
+/// `stored_token`) or as what a client sent (`providedToken`).
+fn names_a_credential(node: Node<'_>, src: &str) -> bool {
+    ast::words(ast::text(node, src)).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "expected"
+                | "stored"
+                | "valid"
+                | "saved"
+                | "correct"
+                | "provided"
+                | "supplied"
+                | "received"
+                | "incoming"
+                | "secret"
+                | "hashed"
+        )
+    })
+}
+
+/// Test suites compare fake secrets in assertions; nothing there is reachable by an attacker.
+fn is_test_code(ctx: &FileContext<'_>) -> bool {
+    let src = ctx.src();
+    crate::rules::secrets::detect::is_test_path(&ctx.file.rel_path)
+        && [
+            "assert",
+            "expect(",
+            "@Test",
+            "func Test",
+            "[Fact]",
+            "[Test]",
+        ]
+        .iter()
+        .any(|m| src.contains(m))
+}
+
+/// Inside `__eq__`/`equals`/`Equals`: two objects compared field by field, not a credential
+/// checked against a guess.
+fn in_equality_method(node: Node<'_>, src: &str) -> bool {
+    ast::enclosing_function_name(node, src).is_some_and(|n| {
+        matches!(
+            n.as_str(),
+            "__eq__" | "__ne__" | "__hash__" | "equals" | "Equals" | "hashCode" | "GetHashCode"
+        )
+    })
+}
+
+/// A second entry of the same password (`password != password2`, `confirm_password`): a
+/// form check, not an authentication.
+fn is_confirmation(node: Node<'_>, src: &str) -> bool {
+    let t = ast::text(node, src);
+    let ws = ast::words(t);
+    t.ends_with('2')
+        || ws.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "confirm"
+                    | "confirmation"
+                    | "confirmed"
+                    | "repeat"
+                    | "repeated"
+                    | "again"
+                    | "retype"
+            )
+        })
+}
+
 const NOT_SECRET: &[&str] = &[
     "type",
+    "types",
+    "start",
+    "end",
+    "begin",
+    "first",
+    "last",
+    "next",
+    "prev",
+    "previous",
+    "before",
+    "after",
+    "preceding",
+    "following",
+    "final",
+    "opening",
+    "closing",
+    "left",
+    "right",
+    "is",
+    "has",
+    "strategy",
+    "reason",
+    "message",
+    "error",
     "length",
     "len",
     "count",
@@ -212,6 +360,18 @@ fn secret_name(node: Node<'_>, src: &str) -> Option<String> {
     if ast::text(node, src).len() > 120 {
         return None;
     }
+    // A call's arguments are not what the call returns (`isSpaceBetweenTokens(prev, token)`
+    // is a boolean), except for the key of a lookup (`headers.get("X-Signature")`) and the
+    // data of a digest.
+    if let Some(callee) = call_callee(node) {
+        let method = ast::callee_name(node, src).unwrap_or("");
+        if !matches!(
+            method,
+            "get" | "Get" | "getHeader" | "header" | "hexdigest" | "digest" | "decode" | "encode"
+        ) {
+            return secret_name(callee, src);
+        }
+    }
     let mut names: Vec<String> = Vec::new();
     ast::walk(node, |n| match n.kind() {
         "identifier" | "property_identifier" | "field_identifier" => {
@@ -243,6 +403,17 @@ fn secret_name(node: Node<'_>, src: &str) -> Option<String> {
         .or_else(|| (names.iter().any(|n| n == "hexdigest" || n == "digest")).then(|| last.clone()))
 }
 
+/// The callee of a call expression.
+fn call_callee(node: Node<'_>) -> Option<Node<'_>> {
+    match node.kind() {
+        "call" | "call_expression" | "invocation_expression" => {
+            node.child_by_field_name("function")
+        }
+        "method_invocation" => node.child_by_field_name("name"),
+        _ => None,
+    }
+}
+
 fn is_secret(name: &str) -> bool {
     let ws = ast::words(name);
     if ws.iter().any(|w| NOT_SECRET.contains(&w.as_str())) {
@@ -261,6 +432,7 @@ fn comparable(node: Node<'_>, src: &str) -> bool {
         t,
         "None"
             | "null"
+            | "void 0"
             | "undefined"
             | "nil"
             | "True"
@@ -278,11 +450,17 @@ fn comparable(node: Node<'_>, src: &str) -> bool {
     {
         return false;
     }
+    let upper = t.to_ascii_uppercase();
     if t.ends_with(".length")
         || t.starts_with("len(")
         || t.starts_with("typeof")
         || t.ends_with("Length")
         || t.ends_with(".Count")
+        || t.ends_with(".size()")
+        || t.ends_with(".length()")
+        || upper.ends_with("_LENGTH")
+        || upper.ends_with("_LEN")
+        || upper.ends_with("_SIZE")
     {
         return false;
     }
@@ -312,12 +490,24 @@ mod tests {
                 "def check_key():\n    if request.headers.get(\"X-API-Key\") != API_KEY:\n        abort(401)\n",
                 "def reset(user, token):\n    if user.reset_token == token:\n        user.set_password(new)\n",
                 "def verify_otp(user, code):\n    return user.otp_code == code\n",
+                "API_TOKEN = os.environ[\"API_TOKEN\"]\n\ndef check(request):\n    token = request.headers.get(\"Authorization\", \"\")\n    if token != API_TOKEN:\n        abort(401)\n",
+                "def login(user, current_password):\n    if user.password != current_password:\n        abort(403)\n",
             ],
             &[
                 "def verify(req, expected):\n    if hmac.compare_digest(req.headers.get(\"X-Signature\", \"\"), expected):\n        return True\n",
                 "def f(token):\n    if token == None or token == \"\":\n        abort(401)\n",
                 "def f(data):\n    if data[\"token_type\"] == \"bearer\":\n        pass\n",
                 "def f(password, confirm_password):\n    if len(password) == 0:\n        pass\n",
+                // A setting name, a length, a field-by-field `__eq__`, a confirmation field.
+                "def f(name):\n    if name == \"SECRET_KEY\":\n        pass\n",
+                "def f(request_csrf_token):\n    if len(request_csrf_token) == CSRF_TOKEN_LENGTH:\n        pass\n",
+                "class Auth:\n    def __eq__(self, other):\n        return self.password == other.password\n",
+                "def register(form):\n    if form.password != form.password2:\n        raise ValueError()\n",
+                // Lexical tokens of a tokenizer.
+                "def tokenize(source):\n    for token in lexer(source):\n        if token == TOKEN_DATA:\n            yield token\n",
+                "def parse(token_start):\n    if token_start == BLOCK_TAG_START:\n        pass\n",
+                // An ORM's identity token, in a file that never deals with authentication.
+                "def merge(state, identity_token):\n    if state.identity_token == identity_token:\n        return state\n",
             ],
         );
     }
@@ -337,6 +527,9 @@ mod tests {
                 "if (!token || token === undefined || typeof token !== 'string') { fail(); }\n",
                 "if (token.length !== 64) { fail(); }\n",
                 "if (tokenType === 'Bearer') { ok(); }\n",
+                "if (firstToken === closeBrace) { report(); }\n",
+                "if (options.before !== sourceCode.isSpaceBetweenTokens(previousToken, token)) { report(); }\n",
+                "if (void 0 !== r.hashDigest) { ok(); }\n",
             ],
         );
     }
