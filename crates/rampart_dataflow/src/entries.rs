@@ -120,6 +120,13 @@ pub fn find_entries(
                 if out.contains_key(&key) || f.parent.is_some() {
                     continue;
                 }
+                // A method is a handler only as an HTTP verb of a view class (`get(self,
+                // request)`); a constructor or helper taking a request is not an entry point.
+                let method =
+                    f.is_constructor || f.params.iter().any(|p| p.kind == ParamKind::Receiver);
+                if method && !VIEW_METHODS.contains(&f.name.as_str()) {
+                    continue;
+                }
                 let first = f.params.iter().find(|p| p.kind != ParamKind::Receiver);
                 if first.is_some_and(|p| p.name == *name) {
                     out.insert(key, EntryCtx::from_model(e, f.qualified_name.clone()));
@@ -147,6 +154,24 @@ pub fn find_entries(
     }
     out
 }
+
+/// Methods of a view class that serve requests (Django views and viewsets, DRF).
+const VIEW_METHODS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "head",
+    "options",
+    "dispatch",
+    "list",
+    "create",
+    "retrieve",
+    "update",
+    "partial_update",
+    "destroy",
+];
 
 /// Whether method `m` is a handler named by `pattern` of a class-based entry: an exact name,
 /// `*` for every public action (MVC controllers route each public method unless it is marked
