@@ -1516,9 +1516,14 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 }
             }
         }
+        let program = self.ctx.program;
         let sinks: Vec<&SinkModel> = sinks
             .iter()
             .filter(|s| !s.property)
+            .filter(|s| {
+                s.when_imported.is_empty()
+                    || s.when_imported.iter().any(|m| program.imports_module(m))
+            })
             .filter(|s| {
                 !wildcard_on_input
                     || !matches!(

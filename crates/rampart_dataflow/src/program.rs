@@ -3,7 +3,7 @@
 //! through the project's class hierarchy.
 
 use rampart_ir::{ClassId, Const, FuncId, InstKind, Module, Operand};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A function of the program: (module index, function index).
 pub type FuncKey = (u32, FuncId);
@@ -37,6 +37,8 @@ pub struct Program<'m> {
     /// Concrete project classes by every base they have, transitively (for dispatch through
     /// interfaces and abstract methods).
     subclasses: FxHashMap<String, Vec<(u32, ClassId)>>,
+    /// First segments of every module imported anywhere in the program (`pymongo`).
+    imported_roots: FxHashSet<&'m str>,
     resolved: ResolveCache<'m>,
 }
 
@@ -47,6 +49,11 @@ const MAX_DEPTH: u32 = 8;
 const JS_EXTENSIONS: [&str; 7] = [".js", ".ts", ".tsx", ".jsx", ".mjs", ".cjs", ".d.ts"];
 
 impl<'m> Program<'m> {
+    /// Whether some module of the program imports `module` or something under it.
+    pub fn imports_module(&self, module: &str) -> bool {
+        self.imported_roots.contains(module)
+    }
+
     pub fn new(modules: &'m [Module]) -> Program<'m> {
         let mut module_by_name = FxHashMap::default();
         let mut module_by_suffix: FxHashMap<&str, Option<u32>> = FxHashMap::default();
@@ -55,7 +62,12 @@ impl<'m> Program<'m> {
         let mut module_vars = Vec::with_capacity(modules.len());
         let mut module_consts = Vec::with_capacity(modules.len());
         let mut imports = Vec::with_capacity(modules.len());
+        let mut imported_roots = FxHashSet::default();
         for (mi, m) in modules.iter().enumerate() {
+            for i in &m.imports {
+                let root = i.target.split(['.', '/']).next().unwrap_or("");
+                imported_roots.insert(root);
+            }
             let mi = mi as u32;
             module_by_name.insert(m.name.as_str(), mi);
             let mut rest = m.name.as_str();
@@ -98,6 +110,7 @@ impl<'m> Program<'m> {
             module_consts,
             imports,
             subclasses: FxHashMap::default(),
+            imported_roots,
             resolved: Default::default(),
         };
         let mut subclasses: FxHashMap<String, Vec<(u32, ClassId)>> = FxHashMap::default();

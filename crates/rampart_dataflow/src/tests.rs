@@ -29,6 +29,12 @@ args = [0]
 path = "express.Response.send"
 class = "xss"
 
+[[sinks]]
+path = "*.find"
+class = "nosql"
+args = [0]
+when_imported = ["pymongo"]
+
 [[sanitizers]]
 path = "shlex.quote"
 classes = ["command"]
@@ -220,6 +226,24 @@ fn direct_flow_into_a_sink() {
     assert_eq!(flows[0].function, "app.view");
     assert!(flows[0].steps.len() >= 3, "{:?}", flows[0].steps);
     assert!(flows[0].steps.iter().any(|s| s.message.contains("`q`")));
+}
+
+#[test]
+fn a_wildcard_sink_with_when_imported_needs_that_import_somewhere() {
+    let view = || {
+        let mut f = F::new("view", "app.view");
+        let q = f.flask_arg();
+        let finder = f.global("app.finder");
+        f.method(finder, "find", vec![var(q)]);
+        f.ret(None)
+    };
+    // No MongoDB driver in the project: `finder.find(q)` is no query.
+    assert!(run(&[module("app", vec![view()], vec![])]).is_empty());
+    // The driver imported by another module of the project.
+    let db = module("db", vec![], vec![("MongoClient", "pymongo.MongoClient")]);
+    let flows = run(&[module("app", vec![view()], vec![]), db]);
+    assert_eq!(flows.len(), 1);
+    assert_eq!(flows[0].class, VulnClass::Nosql);
 }
 
 #[test]
