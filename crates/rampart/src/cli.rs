@@ -105,6 +105,9 @@ pub struct ScanArgs {
     /// Hide dataflow findings not reachable from an HTTP entry point.
     #[arg(long)]
     pub reachable_only: bool,
+    /// Also report findings in test code (hidden by default, except leaked credentials).
+    #[arg(long)]
+    pub include_tests: bool,
     /// Do not show a progress bar.
     #[arg(long)]
     pub no_progress: bool,

@@ -13,7 +13,7 @@ use rampart_report::{Note, NoteKind, ScanReport, ScanStats};
 use rampart_rules::FileContext;
 use rampart_syntax::{ProjectSettings, SourceFile, Suppression};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -38,6 +38,8 @@ struct FileOutput {
     suppressions: Vec<Suppression>,
     lines: usize,
     analyzed: bool,
+    /// The file is test code ([`rampart_syntax::is_test_code`]).
+    test_code: bool,
     /// CPU time per stage of this file: read, parse, structural rules, app facts, lowering.
     timings: [Duration; 5],
     /// Time per structural rule, measured only when timings are printed.
@@ -225,6 +227,7 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
     let mut modules = Vec::new();
     let mut app_facts = Vec::new();
     let mut suppressions: HashMap<String, Vec<Suppression>> = HashMap::new();
+    let mut test_files: HashSet<String> = HashSet::new();
     let mut stats = ScanStats::default();
     let mut stage_totals = [Duration::ZERO; 5];
     let mut rule_totals: HashMap<&'static str, Duration> = HashMap::new();
@@ -246,6 +249,9 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
         iac_models.extend(out.iac);
         modules.extend(out.module);
         app_facts.extend(out.app);
+        if out.test_code {
+            test_files.insert(path.clone());
+        }
         if !out.suppressions.is_empty() {
             suppressions.insert(path, out.suppressions);
         }
@@ -275,6 +281,7 @@ pub fn scan(args: &ScanArgs, config: &Config, show_progress: bool) -> Result<Sca
 
     timings.phase("application model");
     let findings = judge(findings, &selection, config, &suppressions, args);
+    let findings = hide_test_findings(findings, &test_files, args, &mut notes);
     timings.phase("selection, suppressions");
     notes.sort_by(|a, b| a.path.cmp(&b.path));
     stats.duration = started.elapsed();
@@ -329,6 +336,8 @@ fn process_file(
     };
     out.analyzed = true;
     out.lines = file.lines.line_count();
+    out.test_code = Language::APPLICATION.contains(&file.language)
+        && rampart_syntax::is_test_code(&file.rel_path, &file.text);
     out.suppressions = rampart_syntax::scan_suppressions(file.language, &file.text, &file.lines);
     lap(0, &mut out);
     let parsed = match rampart_syntax::parse(file.language, &file.text) {
@@ -374,6 +383,43 @@ fn process_file(
     }
     lap(4, &mut out);
     out
+}
+
+/// Rules whose findings stay visible in test code: a credential committed in a test leaks as
+/// much as one in the application, and a suppression comment is checked wherever it is.
+const REPORTED_IN_TESTS: &[&str] = &["hardcoded-secret", "invalid-suppression"];
+
+/// Leaves out findings in test code (unless `--include-tests`), with one note saying how many.
+fn hide_test_findings(
+    findings: Vec<Finding>,
+    test_files: &HashSet<String>,
+    args: &ScanArgs,
+    notes: &mut Vec<Note>,
+) -> Vec<Finding> {
+    if args.include_tests || test_files.is_empty() {
+        return findings;
+    }
+    let before = findings.len();
+    let kept: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| {
+            REPORTED_IN_TESTS.contains(&f.rule_id.as_str())
+                || !test_files.contains(&f.location.path)
+        })
+        .collect();
+    let hidden = before - kept.len();
+    if hidden > 0 {
+        notes.push(Note {
+            path: None,
+            kind: NoteKind::Hidden,
+            message: format!(
+                "{hidden} {} in test code not shown (pass --include-tests to see {})",
+                if hidden == 1 { "finding" } else { "findings" },
+                if hidden == 1 { "it" } else { "them" }
+            ),
+        });
+    }
+    kept
 }
 
 /// Rule selection, severity overrides, confidence filter, suppressions, ordering, fingerprints.

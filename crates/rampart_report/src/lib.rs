@@ -29,6 +29,8 @@ pub enum NoteKind {
     ParseError,
     /// An analysis budget was hit; results for the file may be incomplete.
     Budget,
+    /// Findings left out of the report by a default filter (findings in test code).
+    Hidden,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

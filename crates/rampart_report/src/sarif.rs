@@ -259,6 +259,7 @@ pub fn render(report: &ScanReport) -> String {
                 NoteKind::Skipped => ("note", "skipped"),
                 NoteKind::ParseError => ("warning", "parse-error"),
                 NoteKind::Budget => ("warning", "budget"),
+                NoteKind::Hidden => ("note", "hidden"),
             };
             Notification {
                 level,

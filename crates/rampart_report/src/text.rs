@@ -173,6 +173,7 @@ fn render_notes(renderer: &Renderer, notes: &[Note], out: &mut String) {
             NoteKind::Skipped => (Level::NOTE, "skipped"),
             NoteKind::ParseError => (Level::WARNING, "parse-error"),
             NoteKind::Budget => (Level::WARNING, "budget"),
+            NoteKind::Hidden => (Level::NOTE, "hidden"),
         };
         let text = match &note.path {
             Some(path) => format!("{}: {}", path, note.message),

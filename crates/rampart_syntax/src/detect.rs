@@ -35,6 +35,51 @@ pub fn detect_language(path: &Path, head: Option<&str>) -> Option<Language> {
     Some(lang)
 }
 
+/// Whether a file is test code: named as a test (`test_*.py`, `*_test.go`, `*.spec.ts`,
+/// `*Test.java`, `conftest.py`), or inside a test directory (`tests/`, `__tests__/`,
+/// `src/test/`) and written against a test framework. The content check keeps an application
+/// that merely lives under a `tests/` folder (a fixture, a sample app) from counting as tests.
+pub fn is_test_code(rel_path: &str, text: &str) -> bool {
+    let path = rel_path.replace('\\', "/");
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let file = parts.pop().unwrap_or("").to_ascii_lowercase();
+    let stem = file.split('.').next().unwrap_or(&file);
+    let named = file.starts_with("test_")
+        || file == "conftest.py"
+        || stem.ends_with("_test")
+        || stem.ends_with("_tests")
+        || file.contains(".test.")
+        || file.contains(".spec.")
+        || ((file.ends_with(".java") || file.ends_with(".cs"))
+            && (stem.ends_with("test") || stem.ends_with("tests"))
+            && stem.len() > 5);
+    let in_test_dir = parts.iter().any(|p| {
+        matches!(
+            p.to_ascii_lowercase().as_str(),
+            "test" | "tests" | "__tests__" | "spec" | "specs" | "testing" | "e2e"
+        )
+    });
+    (named || in_test_dir) && TEST_MARKERS.iter().any(|m| text.contains(m))
+}
+
+/// Text that test frameworks make test code contain.
+const TEST_MARKERS: &[&str] = &[
+    "def test",
+    "import pytest",
+    "import unittest",
+    "from unittest",
+    "from django.test",
+    "TestCase",
+    "describe(",
+    "expect(",
+    "assert.",
+    "@Test",
+    "func Test",
+    "[Fact]",
+    "[Test]",
+    "[TestMethod]",
+];
+
 fn is_dockerfile_name(lower: &str) -> bool {
     lower == "dockerfile"
         || lower == "containerfile"
@@ -97,6 +142,32 @@ mod tests {
 
     fn d(p: &str, head: Option<&str>) -> Option<Language> {
         detect_language(Path::new(p), head)
+    }
+
+    #[test]
+    fn test_code_needs_a_test_location_and_a_test_framework() {
+        let pytest = "import pytest\n\ndef test_login(client):\n    assert client.get('/').status_code == 200\n";
+        assert!(is_test_code("tests/test_auth.py", pytest));
+        assert!(is_test_code("app/test_views.py", pytest));
+        assert!(is_test_code(
+            "src/auth.test.ts",
+            "describe('auth', () => { expect(1).toBe(1); });"
+        ));
+        assert!(is_test_code(
+            "src/test/java/a/TokenServiceTest.java",
+            "class T { @Test void f() {} }"
+        ));
+        assert!(is_test_code(
+            "auth/token_test.go",
+            "package auth\nfunc TestToken(t *testing.T) {}\n"
+        ));
+        // An application kept under a tests/ folder is still application code.
+        let app = "from flask import Flask, request\napp = Flask(__name__)\n";
+        assert!(!is_test_code("tests/fixtures/app/app.py", app));
+        assert!(!is_test_code("tests/app.py", app));
+        // Test-like content outside a test location is application code.
+        assert!(!is_test_code("app/views.py", pytest));
+        assert!(!is_test_code("src/latest.py", pytest));
     }
 
     #[test]

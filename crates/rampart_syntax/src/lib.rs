@@ -7,7 +7,7 @@ pub mod settings;
 pub mod source;
 pub mod suppress;
 
-pub use detect::detect_language;
+pub use detect::{detect_language, is_test_code};
 pub use index::NodeIndex;
 pub use parse::{parse, ParseError, ParseOutcome};
 pub use settings::ProjectSettings;
