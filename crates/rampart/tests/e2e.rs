@@ -283,6 +283,72 @@ fn bad_files_are_notes_not_crashes() {
 }
 
 #[test]
+fn findings_in_test_code_are_hidden_unless_asked_for() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("tests")).expect("mkdir");
+    let weak = "import hashlib\n\ndef digest(password):\n    return hashlib.md5(password.encode()).hexdigest()\n";
+    std::fs::write(root.join("app.py"), weak).expect("write");
+    std::fs::write(
+        root.join("tests/test_app.py"),
+        format!("{weak}\ndef test_digest():\n    assert digest('x')\n\nAWS_KEY = \"AKIAIOSFODNN7EXAMPL3\"\n"),
+    )
+    .expect("write");
+    // An app that merely lives under tests/ (no test framework) is still scanned.
+    std::fs::write(root.join("tests/sample_app.py"), weak).expect("write");
+    let scan = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["scan", root.to_str().expect("utf-8"), "--format", "json"];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&stdout(&rampart(&args))).expect("json")
+    };
+    let found = |json: &serde_json::Value| -> Vec<(String, String)> {
+        json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap_or("").to_string(),
+                    f["rule_id"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let default = scan(&[]);
+    let paths = found(&default);
+    assert!(
+        paths.contains(&("app.py".into(), "weak-hash".into())),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&("tests/sample_app.py".into(), "weak-hash".into())),
+        "{paths:?}"
+    );
+    assert!(
+        !paths.contains(&("tests/test_app.py".into(), "weak-hash".into())),
+        "{paths:?}"
+    );
+    // A leaked credential is reported in tests too.
+    assert!(
+        paths.contains(&("tests/test_app.py".into(), "hardcoded-secret".into())),
+        "{paths:?}"
+    );
+    let notes = default["notes"].as_array().expect("notes");
+    assert!(
+        notes.iter().any(|n| n["kind"] == "hidden"
+            && n["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("1 finding in test code"))),
+        "{notes:?}"
+    );
+    let all = found(&scan(&["--include-tests"]));
+    assert!(
+        all.contains(&("tests/test_app.py".into(), "weak-hash".into())),
+        "{all:?}"
+    );
+}
+
+#[test]
 fn exclude_and_rampartignore() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
