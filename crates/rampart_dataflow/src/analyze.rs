@@ -1544,6 +1544,7 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                     | VulnClass::Command
                     | VulnClass::Ldap
                     | VulnClass::Xpath
+                    | VulnClass::Path
             )
         });
         if is_sink {
@@ -1554,6 +1555,11 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                 }
                 if s.class == VulnClass::Xss && self.non_html_response(receiver) {
                     continue;
+                }
+                if s.receiver {
+                    for l in recv_taint.0.clone() {
+                        self.hit(&l, s.class, span, text.clone(), false);
+                    }
                 }
                 for (i, a) in args.iter().enumerate() {
                     // Objects and arrays sent as a response are serialized as JSON.
@@ -1883,7 +1889,8 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
     fn arg_is_dangerous(&self, s: &SinkModel, args: &[Arg], i: usize) -> bool {
         let a = &args[i];
         if s.args.is_empty() && s.keywords.is_empty() {
-            return true;
+            // A receiver sink with no dangerous argument named: only the receiver.
+            return !s.receiver;
         }
         match &a.keyword {
             Some(k) => s.keywords.iter().any(|x| x == k),

@@ -187,6 +187,10 @@ pub struct SinkModel {
     /// Not a sink when a keyword argument names one of these values: `yaml.load(..., Loader=yaml.SafeLoader)`.
     #[serde(default)]
     pub safe_keyword: Option<SafeKeyword>,
+    /// The object the method is called on is dangerous too: `Path(p).read_text()` opens the
+    /// path `p` is.
+    #[serde(default)]
+    pub receiver: bool,
     /// Only a sink in projects where some file imports one of these modules (by first
     /// segment: `pymongo` covers `pymongo.collection`): a `*.find` wildcard is a database
     /// query only where a database driver is in use.
