@@ -24,6 +24,15 @@ rampart_core::declare_rule! {
     /// reviewed for other scanners (`# pragma: allowlist secret`, `gitleaks:allow`) are
     /// skipped. Messages never show a secret in full.
     ///
+    /// Signing keys are reported whatever they look like, since a short or placeholder key is
+    /// the first one an attacker tries: the key passed to `jwt.encode`/`jwt.decode` (PyJWT,
+    /// python-jose), `jsonwebtoken`'s `sign`/`verify`, `hmac.new`, `crypto.createHmac`,
+    /// itsdangerous serializers and `cookie-parser`, directly or through a constant of the file;
+    /// Flask/Django `SECRET_KEY` and `app.secret_key`; `express-session`'s `secret`; and a
+    /// literal default for a secret environment variable (`os.environ.get("JWT_SECRET",
+    /// "dev")`, `process.env.JWT_SECRET || 'dev'`), which is what runs when the variable is
+    /// missing. Only empty values and template slots (`<secret>`, `${SECRET}`) are skipped.
+    ///
     /// ## Why is this bad
     /// Source code is copied, shared, pushed to public repositories and kept forever in version
     /// control history. Anyone who can read it can use the credential; rotating it means a code
@@ -71,10 +80,12 @@ impl StructuralRule for HardcodedSecret {
         let src = ctx.file.text.as_str();
         let language = ctx.file.language;
         let in_tests = detect::is_test_path(&ctx.file.rel_path);
+        let mut reported: Vec<usize> = Vec::new();
         for node in ctx.all_of_kind(ast::STRING_LITERAL_KINDS) {
             let Some(hit) = judge(node, src, language) else {
                 continue;
             };
+            reported.push(node.start_byte());
             if allowlisted(ctx, node) {
                 continue;
             }
@@ -99,6 +110,36 @@ impl StructuralRule for HardcodedSecret {
                 .confidence(confidence)
                 .scope(ast::enclosing_scope(node, src))
                 .anchor(hit.anchor)
+                .build(),
+            );
+        }
+        // Signing keys count whatever they look like: a short or placeholder key is the one
+        // an attacker tries first.
+        if in_tests {
+            return;
+        }
+        for key in super::signing_key::find(ctx) {
+            let node = key.literal;
+            if reported.contains(&node.start_byte())
+                || allowlisted(ctx, node)
+                || in_example_context(node, src)
+            {
+                continue;
+            }
+            out.push(
+                Finding::builder(
+                    &HARDCODED_SECRET,
+                    ctx.file.location(node.start_byte(), node.end_byte()),
+                    key.message,
+                )
+                .severity(Severity::High)
+                .confidence(if key.fallback {
+                    Confidence::Medium
+                } else {
+                    Confidence::High
+                })
+                .scope(ast::enclosing_scope(node, src))
+                .anchor(format!("signing-key {}", ast::text(node, src)))
                 .build(),
             );
         }
@@ -806,6 +847,42 @@ mod tests {
             Language::Tsx,
             &["export const Map = () => <GoogleMap apiKey=\"AIzaSyD3x8Gq9Lw2VbN5mT7kR1pZ4cH6jY0uE8s\" />;\n"],
             &["export const F = () => <input type=\"password\" name=\"password\" placeholder=\"Password\" />;\n"],
+        );
+    }
+
+    #[test]
+    fn signing_keys_count_however_weak() {
+        assert_cases(
+            RULE,
+            Language::Python,
+            &[
+                "from flask import Flask\napp = Flask(__name__)\napp.config[\"SECRET_KEY\"] = \"dev\"\n",
+                "from flask import Flask\napp = Flask(__name__)\napp.secret_key = \"changeme\"\n",
+                "import jwt\n\ndef token(uid):\n    return jwt.encode({\"sub\": uid}, \"secret\", algorithm=\"HS256\")\n",
+                "import os\nJWT_SECRET = os.environ.get(\"JWT_SECRET\", \"dev-secret\")\n",
+                "app.config.update(SECRET_KEY=\"dev\")\n",
+            ],
+            &[
+                "import os\napp.config[\"SECRET_KEY\"] = os.environ[\"SECRET_KEY\"]\n",
+                "import jwt\n\ndef token(uid, key):\n    return jwt.encode({\"sub\": uid}, key, algorithm=\"HS256\")\n",
+                "import os\nDEBUG = os.environ.get(\"DEBUG\", \"false\")\nKEY_PATH = os.getenv(\"SIGNING_KEY_PATH\", \"/etc/key.pem\")\n",
+                "SECRET_KEY = \"\"\n",
+            ],
+        );
+        assert_cases(
+            RULE,
+            Language::JavaScript,
+            &[
+                "const jwt = require('jsonwebtoken');\nconst t = jwt.sign({ id: 1 }, 'secret');\n",
+                "const jwt = require('jsonwebtoken');\nconst SECRET = 'secret';\nfunction v(t) { return jwt.verify(t, SECRET); }\n",
+                "const session = require('express-session');\napp.use(session({ secret: 'keyboard cat', resave: false }));\n",
+                "const JWT_SECRET = process.env.JWT_SECRET || 'mysecretkey';\n",
+            ],
+            &[
+                "const jwt = require('jsonwebtoken');\nconst t = jwt.sign({ id: 1 }, process.env.JWT_SECRET);\n",
+                "const session = require('express-session');\napp.use(session({ secret: process.env.SESSION_SECRET }));\n",
+                "const PORT = process.env.PORT || '3000';\nconst KEY_FILE = process.env.TLS_KEY_FILE || './key.pem';\n",
+            ],
         );
     }
 

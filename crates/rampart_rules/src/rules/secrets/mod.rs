@@ -1,5 +1,6 @@
 pub mod detect;
 pub mod hardcoded_secret;
+mod signing_key;
 
 use crate::StructuralRule;
 
