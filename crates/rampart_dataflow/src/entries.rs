@@ -64,7 +64,7 @@ pub fn find_entries(
                         entry.registration = format!("@{}(\"{r}\")", d.name);
                         entry.typed_params = typed_route_params(r);
                     }
-                    out.insert(key, entry);
+                    add_entry(&mut out, key, entry);
                 }
             }
             if let Some(f) = facts.get(&key) {
@@ -142,7 +142,8 @@ pub fn find_entries(
                             continue;
                         };
                         if e.methods.iter().any(|pat| handler_matches(pat, m)) {
-                            out.insert(
+                            add_entry(
+                                &mut out,
                                 (mi, mid),
                                 EntryCtx::from_model(e, format!("{}.{}", class.name, m.name)),
                             );
@@ -172,6 +173,23 @@ const VIEW_METHODS: &[&str] = &[
     "partial_update",
     "destroy",
 ];
+
+/// Records `entry` for `key`. A handler can be named twice (a route registration in `urls.py`
+/// and a decorator on the view): what each knows is kept, so numeric route parameters stay
+/// typed and the message keeps the route.
+fn add_entry(out: &mut FxHashMap<FuncKey, EntryCtx>, key: FuncKey, mut entry: EntryCtx) {
+    if let Some(old) = out.get(&key) {
+        for p in &old.typed_params {
+            if !entry.typed_params.contains(p) {
+                entry.typed_params.push(p.clone());
+            }
+        }
+        if old.registration.contains("(\"") && !entry.registration.contains("(\"") {
+            entry.registration = old.registration.clone();
+        }
+    }
+    out.insert(key, entry);
+}
 
 /// Whether method `m` is a handler named by `pattern` of a class-based entry: an exact name,
 /// `*` for every public action (MVC controllers route each public method unless it is marked
@@ -227,7 +245,7 @@ fn registrations(
                         if let Some(r) = &route {
                             entry.typed_params = typed_route_params(r);
                         }
-                        out.insert(*f, entry);
+                        add_entry(out, *f, entry);
                     }
                 }
             }
