@@ -31,7 +31,10 @@ rampart_core::declare_rule! {
     /// Flask/Django `SECRET_KEY` and `app.secret_key`; `express-session`'s `secret`; and a
     /// literal default for a secret environment variable (`os.environ.get("JWT_SECRET",
     /// "dev")`, `process.env.JWT_SECRET || 'dev'`), which is what runs when the variable is
-    /// missing. Only empty values and template slots (`<secret>`, `${SECRET}`) are skipped.
+    /// missing. Encryption keys written into the code are reported the same way, as CWE-321:
+    /// the key of `crypto.createCipheriv`, PyCryptodome `AES.new`, `Fernet(...)` and crypto-js
+    /// `AES.encrypt`, also through `Buffer.from(...)`, `b"..."`, `.encode()` or `bytes.fromhex`.
+    /// Only empty values and template slots (`<secret>`, `${SECRET}`) are skipped.
     ///
     /// ## Why is this bad
     /// Source code is copied, shared, pushed to public repositories and kept forever in version
@@ -62,6 +65,7 @@ rampart_core::declare_rule! {
         id: "hardcoded-secret",
         name: "HardcodedSecret",
         cwe: 798,
+        other_cwes: [321],
         severity: High,
         languages: [Python, JavaScript, TypeScript, Tsx, Java, CSharp, Go],
         summary: "Credential hard-coded in source code",
@@ -138,6 +142,7 @@ impl StructuralRule for HardcodedSecret {
                 } else {
                     Confidence::High
                 })
+                .cwe(if key.cipher { 321 } else { 798 })
                 .scope(ast::enclosing_scope(node, src))
                 .anchor(format!("signing-key {}", ast::text(node, src)))
                 .build(),
@@ -861,12 +866,14 @@ mod tests {
                 "import jwt\n\ndef token(uid):\n    return jwt.encode({\"sub\": uid}, \"secret\", algorithm=\"HS256\")\n",
                 "import os\nJWT_SECRET = os.environ.get(\"JWT_SECRET\", \"dev-secret\")\n",
                 "app.config.update(SECRET_KEY=\"dev\")\n",
+                "from Crypto.Cipher import AES\nKEY = b\"0123456789abcdef\"\ncipher = AES.new(KEY, AES.MODE_GCM)\n",
             ],
             &[
                 "import os\napp.config[\"SECRET_KEY\"] = os.environ[\"SECRET_KEY\"]\n",
                 "import jwt\n\ndef token(uid, key):\n    return jwt.encode({\"sub\": uid}, key, algorithm=\"HS256\")\n",
                 "import os\nDEBUG = os.environ.get(\"DEBUG\", \"false\")\nKEY_PATH = os.getenv(\"SIGNING_KEY_PATH\", \"/etc/key.pem\")\n",
                 "SECRET_KEY = \"\"\n",
+                "import os\nfrom Crypto.Cipher import AES\ncipher = AES.new(bytes.fromhex(os.environ[\"KEY\"]), AES.MODE_GCM)\n",
             ],
         );
         assert_cases(
@@ -877,6 +884,7 @@ mod tests {
                 "const jwt = require('jsonwebtoken');\nconst SECRET = 'secret';\nfunction v(t) { return jwt.verify(t, SECRET); }\n",
                 "const session = require('express-session');\napp.use(session({ secret: 'keyboard cat', resave: false }));\n",
                 "const JWT_SECRET = process.env.JWT_SECRET || 'mysecretkey';\n",
+                "const crypto = require('crypto');\nconst c = crypto.createCipheriv('aes-256-cbc', Buffer.from('0123456789abcdef0123456789abcdef'), iv);\n",
             ],
             &[
                 "const jwt = require('jsonwebtoken');\nconst t = jwt.sign({ id: 1 }, process.env.JWT_SECRET);\n",

@@ -17,6 +17,8 @@ pub struct SigningKey<'t> {
     pub message: String,
     /// The key is a fallback for a missing environment variable.
     pub fallback: bool,
+    /// An encryption key rather than a signing key (CWE-321).
+    pub cipher: bool,
 }
 
 /// Calls whose argument is a signing key: resolved callee path, positional index, keyword.
@@ -37,6 +39,22 @@ const KEY_ARGS: &[(&str, usize, &str)] = &[
     ("jsonwebtoken.verify", 1, ""),
     ("cookie-parser", 0, ""),
     ("crypto.createHmac", 1, ""),
+];
+
+/// Calls whose argument is an encryption key.
+const CIPHER_KEY_ARGS: &[(&str, usize, &str)] = &[
+    ("crypto.createCipheriv", 1, ""),
+    ("crypto.createDecipheriv", 1, ""),
+    ("Crypto.Cipher.AES.new", 0, "key"),
+    ("Cryptodome.Cipher.AES.new", 0, "key"),
+    ("cryptography.fernet.Fernet", 0, "key"),
+    (
+        "cryptography.hazmat.primitives.ciphers.algorithms.AES",
+        0,
+        "key",
+    ),
+    ("crypto-js.AES.encrypt", 1, ""),
+    ("crypto-js.AES.decrypt", 1, ""),
 ];
 
 /// Object keys and settings whose value is a signing key.
@@ -60,9 +78,11 @@ pub fn find<'t>(ctx: &FileContext<'t>) -> Vec<SigningKey<'t>> {
         return Vec::new();
     }
     let lower = ctx.lowercase();
-    if !["jwt", "secret", "hmac", "session", "cookie"]
-        .iter()
-        .any(|w| lower.contains(w))
+    if ![
+        "jwt", "secret", "hmac", "session", "cookie", "cipher", "fernet", "aes",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
     {
         return Vec::new();
     }
@@ -74,7 +94,9 @@ pub fn find<'t>(ctx: &FileContext<'t>) -> Vec<SigningKey<'t>> {
         let path = call
             .resolved_path(ctx.imports())
             .unwrap_or_else(|| call.name.clone());
-        if let Some((_, pos, kw)) = KEY_ARGS.iter().find(|(p, _, _)| *p == path) {
+        let signing = KEY_ARGS.iter().find(|(p, _, _)| *p == path);
+        let cipher = CIPHER_KEY_ARGS.iter().find(|(p, _, _)| *p == path);
+        if let Some((_, pos, kw)) = signing.or(cipher) {
             let arg = call
                 .positional(*pos)
                 .or_else(|| (!kw.is_empty()).then(|| call.keyword(kw)).flatten());
@@ -82,11 +104,17 @@ pub fn find<'t>(ctx: &FileContext<'t>) -> Vec<SigningKey<'t>> {
                 out.push(SigningKey {
                     literal: lit,
                     message: format!(
-                        "`{}` uses the hard-coded signing key `{}`",
+                        "`{}` uses the hard-coded {} key `{}`",
                         ast::call_display(call, src),
+                        if cipher.is_some() {
+                            "encryption"
+                        } else {
+                            "signing"
+                        },
                         masked(lit, src)
                     ),
                     fallback: false,
+                    cipher: cipher.is_some(),
                 });
             }
         }
@@ -150,6 +178,7 @@ fn setting<'t>(lit: Node<'t>, src: &str) -> SigningKey<'t> {
             masked(lit, src)
         ),
         fallback: false,
+        cipher: false,
     }
 }
 
@@ -181,6 +210,19 @@ fn literal_of<'t>(
 ) -> Option<Node<'t>> {
     if let Some(lit) = direct_literal(node, src) {
         return Some(lit);
+    }
+    // `Buffer.from('k')`, `b"k"`, `"k".encode()`, `bytes.fromhex("…")`, `key.getBytes()`.
+    if let Some(inner) = ast::call(node, src, Language::JavaScript)
+        .or_else(|| ast::call(node, src, Language::Python))
+        .filter(|c| {
+            matches!(
+                c.name.as_str(),
+                "from" | "encode" | "fromhex" | "b64decode" | "getBytes"
+            )
+        })
+    {
+        let wrapped = inner.positional(0).or(inner.receiver)?;
+        return literal_of(wrapped, src, constants);
     }
     if node.kind() != "identifier" {
         return None;
@@ -274,6 +316,7 @@ fn env_fallback<'t>(call: &Call<'t>, src: &str) -> Option<SigningKey<'t>> {
             masked(default, src)
         ),
         fallback: true,
+        cipher: false,
     })
 }
 
@@ -309,6 +352,7 @@ fn js_env_fallback<'t>(node: Node<'t>, src: &str) -> Option<SigningKey<'t>> {
             masked(lit, src)
         ),
         fallback: true,
+        cipher: false,
     })
 }
 
