@@ -1544,9 +1544,11 @@ impl<'a, 'm> FnAnalysis<'a, 'm> {
                     | VulnClass::Command
                     | VulnClass::Ldap
                     | VulnClass::Xpath
-                    | VulnClass::Path
             )
-        });
+            // `Path(p).read_text()` returns the file's content; `new File(dir, p)` still is the path.
+        }) || sinks
+            .iter()
+            .any(|s| s.receiver && s.class == VulnClass::Path);
         if is_sink {
             let text = self.callee_text(span, path.map(|p| p.as_ref()).or(name).unwrap_or("?"));
             for s in sinks {
