@@ -147,6 +147,15 @@ impl StructuralRule for TimingUnsafeComparison {
             {
                 continue;
             }
+            // The secret's name is only the constant's: `attributeName.equals(SIGNATURE)`.
+            let constant_only = |c: Node<'_>, other: Node<'_>| {
+                is_named_constant(c, src)
+                    && secret_name(other, src).is_none()
+                    && !names_a_credential(other, src)
+            };
+            if constant_only(a, b) || constant_only(b, a) {
+                continue;
+            }
             out.push(
                 finding(
                     &TIMING_UNSAFE_COMPARISON,
@@ -201,23 +210,46 @@ const LEXER_MARKERS: &[&str] = &[
 
 /// Lowercase text that marks code dealing with authentication.
 const AUTH_MARKERS: &[&str] = &[
-    "authent", "authoriz", "request.", "req.", "headers", "login", "jwt", "bearer", "csrf",
-    "verify", "reset", "password", "apikey", "api_key", "oauth",
+    "authent", "authoriz", "request.", "req.", "hmac", "webhook", "headers", "login", "jwt",
+    "bearer", "csrf", "verify", "reset", "password", "apikey", "api_key", "oauth",
 ];
 
 /// Whether the only secret word of `name` is `token` (ambiguous: lexers and ORMs have them).
 fn only_token(name: &str) -> bool {
+    let ambiguous = |w: &str| matches!(w, "token" | "tokens" | "signature" | "signatures" | "sig");
     let ws = ast::words(name);
-    ws.iter().any(|w| w == "token" || w == "tokens")
+    ws.iter().any(|w| ambiguous(w))
         && !ws
             .iter()
-            .any(|w| SECRET_WORDS.contains(&w.as_str()) && w != "token")
+            .any(|w| SECRET_WORDS.contains(&w.as_str()) && !ambiguous(w))
         && !ws.iter().any(|w| {
             matches!(
                 w.as_str(),
-                "auth" | "access" | "refresh" | "reset" | "api" | "bearer" | "session" | "jwt"
+                "auth"
+                    | "access"
+                    | "refresh"
+                    | "reset"
+                    | "api"
+                    | "bearer"
+                    | "session"
+                    | "jwt"
+                    | "webhook"
+                    | "expected"
+                    | "computed"
             )
         })
+}
+
+/// A named constant (`SIGNATURE`, `Constants.SIGNATURE`, `MH_SIG`): comparing with one checks
+/// for a known value, like comparing with a literal, unless the other side is a credential.
+fn is_named_constant(node: Node<'_>, src: &str) -> bool {
+    let t = ast::text(node, src);
+    let last = t.rsplit('.').next().unwrap_or(t);
+    last.len() > 1
+        && last.chars().any(|c| c.is_ascii_uppercase())
+        && last
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// An operand named as the credential a guess is checked against (`expectedToken`,
@@ -311,6 +343,8 @@ const NOT_SECRET: &[&str] = &[
     "is",
     "has",
     "strategy",
+    "provider",
+    "oid",
     "reason",
     "message",
     "error",
@@ -548,6 +582,9 @@ mod tests {
                 "class A { boolean f(byte[] sig) { return MessageDigest.isEqual(sig, expectedSignature); } }",
                 "class A { boolean f(String name) { return name.equals(other); } }",
                 "class A { boolean f(String tokenType) { return tokenType.equals(\"Bearer\"); } }",
+                // A class-file attribute named SIGNATURE and a method type signature.
+                "class R { boolean f(String attributeName) { return Constants.SIGNATURE.equals(attributeName); } }",
+                "class L { boolean f(String sig) { return sig.equals(basicTypeSignature()); } }",
             ],
         );
         assert_cases(
