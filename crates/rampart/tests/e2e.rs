@@ -73,9 +73,20 @@ fn sarif_report_snapshot_and_schema() {
 }
 
 fn validate_sarif(sarif: &serde_json::Value) {
-    let schema_path = repo_root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    // The official SARIF 2.1.0 schema, kept in the repository so a fresh clone validates on its
+    // own; when the team's shared copy sits beside the repository, the two must agree.
+    let schema_path = repo_root().join("tests/schemas/sarif-schema-2.1.0.json");
     let schema_text = std::fs::read_to_string(&schema_path)
         .unwrap_or_else(|e| panic!("the SARIF schema must be at {}: {e}", schema_path.display()));
+    let shared = repo_root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    if let Ok(shared_text) = std::fs::read_to_string(&shared) {
+        assert_eq!(
+            schema_text,
+            shared_text,
+            "tests/schemas differs from {}",
+            shared.display()
+        );
+    }
     let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let errors: Vec<String> = validator
