@@ -19,11 +19,10 @@ pub struct FileContext<'a> {
     lowercase: OnceCell<String>,
 }
 
-/// Every call of the file in source order, with the preorder position of its node and the
-/// callee's last name as [`ast::callee_name`] reads it.
+/// Every call of the file in source order, with the callee's last name as
+/// [`ast::callee_name`] reads it.
 struct FileCalls<'a> {
     calls: Vec<Call<'a>>,
-    positions: Vec<u32>,
     names: Vec<Option<&'a str>>,
 }
 
@@ -76,20 +75,17 @@ impl<'a> FileContext<'a> {
             let ids = ast::kind_ids(self.root(), ast::call_kinds(language));
             let mut out = FileCalls {
                 calls: Vec::new(),
-                positions: Vec::new(),
                 names: Vec::new(),
             };
-            for (pos, node) in self
+            for node in self
                 .index
                 .nodes()
                 .iter()
-                .enumerate()
-                .filter(|(_, n)| ids.contains(&n.kind_id()))
+                .filter(|n| ids.contains(&n.kind_id()))
             {
                 if let Some(call) = ast::call(*node, src, language) {
                     out.names.push(ast::callee_name(*node, src));
                     out.calls.push(call);
-                    out.positions.push(pos as u32);
                 }
             }
             out
@@ -111,20 +107,6 @@ impl<'a> FileContext<'a> {
             .filter(|(_, name)| name.is_none_or(&wanted))
             .map(|(c, _)| c)
             .collect()
-    }
-
-    /// The calls inside `node` (including `node` itself), in source order.
-    pub fn calls_in(&self, node: Node<'a>) -> Vec<Call<'a>> {
-        let range = self.index.subtree(node);
-        if range.is_empty() {
-            return ast::calls(node, self.src(), self.language());
-        }
-        let fc = self.file_calls();
-        let lo = fc
-            .positions
-            .partition_point(|p| (*p as usize) < range.start);
-        let hi = fc.positions.partition_point(|p| (*p as usize) < range.end);
-        fc.calls[lo..hi].to_vec()
     }
 
     /// `root` and the nodes below it whose kind is one of `kinds`, in source order (as

@@ -108,23 +108,17 @@ impl<'t> NodeIndex<'t> {
     }
 
     /// The nodes of `range` (preorder positions) whose kind id is one of `ids`, in order.
-    pub fn of_kind_ids_in(
-        &self,
+    pub fn of_kind_ids_in<'s>(
+        &'s self,
         range: std::ops::Range<usize>,
-        ids: &[u16],
-    ) -> impl Iterator<Item = Node<'t>> + '_ {
-        let ids: Vec<u16> = ids.to_vec();
+        ids: &'s [u16],
+    ) -> impl Iterator<Item = Node<'t>> + 's {
         let start = range.start;
         self.kinds[range]
             .iter()
             .enumerate()
             .filter(move |(_, k)| ids.contains(k))
             .map(move |(i, _)| self.nodes[start + i])
-    }
-
-    /// The preorder position after the subtree at `pos`.
-    pub fn subtree_end(&self, pos: usize) -> usize {
-        self.ends[pos] as usize
     }
 }
 

@@ -67,7 +67,8 @@ impl StructuralRule for TimingUnsafeComparison {
         {
             return;
         }
-        if is_test_code(ctx) {
+        // Test suites compare fake secrets in assertions; nothing there faces an attacker.
+        if rampart_syntax::is_test_code(&ctx.file.rel_path, src) {
             return;
         }
         // `token` alone is ambiguous: parsers, lexers and ORMs are full of tokens that are not
@@ -271,22 +272,6 @@ fn names_a_credential(node: Node<'_>, src: &str) -> bool {
                 | "hashed"
         )
     })
-}
-
-/// Test suites compare fake secrets in assertions; nothing there is reachable by an attacker.
-fn is_test_code(ctx: &FileContext<'_>) -> bool {
-    let src = ctx.src();
-    crate::rules::secrets::detect::is_test_path(&ctx.file.rel_path)
-        && [
-            "assert",
-            "expect(",
-            "@Test",
-            "func Test",
-            "[Fact]",
-            "[Test]",
-        ]
-        .iter()
-        .any(|m| src.contains(m))
 }
 
 /// Inside `__eq__`/`equals`/`Equals`: two objects compared field by field, not a credential
