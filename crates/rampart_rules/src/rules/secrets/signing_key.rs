@@ -119,15 +119,14 @@ pub fn find<'t>(ctx: &FileContext<'t>) -> Vec<SigningKey<'t>> {
             }
         }
         // `session({ secret: 'keyboard cat' })`, `app.config.update(SECRET_KEY="dev")`.
-        let keys: &[&str] = match path.as_str() {
-            "express-session" | "cookie-session" => &["secret", "keys"],
-            _ if matches!(call.name.as_str(), "update" | "from_mapping") => &[],
-            _ => &[""],
+        // Option keys besides the settings names: session middlewares call theirs `secret`.
+        let keys: Option<&[&str]> = match path.as_str() {
+            "express-session" | "cookie-session" => Some(&["secret", "keys"]),
+            _ if matches!(call.name.as_str(), "update" | "from_mapping") => Some(&[]),
+            _ => None,
         };
-        if keys != [""] {
-            for lit in keyed_literals(call, src, keys) {
-                out.push(setting(lit, src));
-            }
+        for lit in keys.map_or(Vec::new(), |k| keyed_literals(call, src, k)) {
+            out.push(setting(lit, src));
         }
         if let Some(fallback) = env_fallback(call, src) {
             out.push(fallback);
